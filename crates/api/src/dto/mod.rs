@@ -1,0 +1,57 @@
+//! Request and response bodies: their own types, never the database entities.
+
+pub mod audit;
+pub mod auth;
+pub mod customers;
+pub mod products;
+pub mod users;
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::ApiError;
+
+/// For PATCH bodies: a field that is absent stays `None`; `null` becomes `Some(None)`.
+///
+/// # Errors
+/// When the value has the wrong type.
+pub fn patch<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The `ETag` of a record version.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` header names (`"3"`, `W/"3"`); `None` without the header or for `*`.
+///
+/// # Errors
+/// `bad_request` for a malformed header.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let text = v.to_str().map_err(|_| ApiError::bad_request("malformed If-Match header"))?.trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    tag.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse().ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::bad_request("If-Match must be an ETag this API returned, like \"3\""))
+}
+
+/// Paging parameters checked into a domain paging.
+///
+/// # Errors
+/// `validation_failed` for out-of-range values.
+pub fn paging(
+    page: Option<u64>,
+    per_page: Option<u64>,
+    cursor: Option<&str>,
+    count: Option<bool>,
+) -> Result<rapport_domain::list::Paging, ApiError> {
+    Ok(rapport_domain::list::Paging::from_query(page, per_page, cursor, count)?)
+}

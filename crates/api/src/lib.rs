@@ -1,0 +1,14 @@
+//! Rapport's HTTP face: routes, auth, problem+json errors, the OpenAPI document and
+//! the `rapport` command line. Handlers are thin; the domain crate does the work.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod dto;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+
+pub use startup::{Application, connect, openapi};

@@ -1,0 +1,128 @@
+//! The OpenAPI document: info, security schemes, shared error responses, and the
+//! role table written into each operation's description.
+
+use std::collections::BTreeMap;
+
+use rapport_domain::Action;
+use rapport_domain::rules::access::describe;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+use crate::error::Problem;
+
+/// The document's fixed parts; paths are collected from the registered services.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rapport CRM API",
+        description = "Customers, sales, marketing, service and analysis for small and mid-sized companies.\n\n\
+            Conventions: JSON with snake_case fields, money as decimal strings, RFC 3339 UTC times, \
+            problem+json errors with a stable `code`, `ETag`/`If-Match` on mutable resources.",
+        license(name = "AGPL-3.0-only")
+    ),
+    components(schemas(Problem)),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "Sign-in, sessions and the current user"),
+        (name = "users", description = "User management (admin)"),
+        (name = "api-keys", description = "API keys for integrations (admin)"),
+        (name = "customers", description = "Customer information"),
+        (name = "products", description = "The product catalogue"),
+        (name = "audit", description = "The audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        let mut jwt = Http::new(HttpAuthScheme::Bearer);
+        jwt.bearer_format = Some("JWT".into());
+        jwt.description = Some("An access token from POST /api/v1/auth/login.".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(jwt));
+        let mut key = Http::new(HttpAuthScheme::Bearer);
+        key.bearer_format = Some("rk_…".into());
+        key.description = Some("An API key (rk_…) made by an admin under /api/v1/api-keys.".into());
+        components.add_security_scheme("api_key", SecurityScheme::Http(key));
+    }
+}
+
+/// Which action of the role table each operation needs (operation id → action).
+pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
+    ("list_customers", Action::CustomersRead),
+    ("get_customer", Action::CustomersRead),
+    ("create_customer", Action::CustomersWrite),
+    ("update_customer", Action::CustomersWrite),
+    ("delete_customer", Action::CustomersWrite),
+    ("customer_timeline", Action::CustomersRead),
+    ("import_customers", Action::CustomersImport),
+    ("export_customers", Action::CustomersRead),
+    ("list_products", Action::ProductsRead),
+    ("get_product", Action::ProductsRead),
+    ("create_product", Action::ProductsWrite),
+    ("update_product", Action::ProductsWrite),
+    ("delete_product", Action::ProductsWrite),
+    ("list_users", Action::UsersManage),
+    ("get_user", Action::UsersManage),
+    ("create_user", Action::UsersManage),
+    ("update_user", Action::UsersManage),
+    ("list_api_keys", Action::ApiKeysManage),
+    ("create_api_key", Action::ApiKeysManage),
+    ("revoke_api_key", Action::ApiKeysManage),
+    ("list_audit_log", Action::AuditRead),
+];
+
+/// Appends "Roles: …" from the role table to each operation's description.
+pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete, &mut item.put];
+        for op in ops.into_iter().flatten() {
+            let Some(id) = op.operation_id.as_deref() else { continue };
+            if let Some((_, action)) = OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) {
+                let roles = format!("Roles: {}", describe(*action));
+                op.description = Some(match op.description.take() {
+                    Some(d) if !d.is_empty() => format!("{d}\n\n{roles}"),
+                    _ => roles,
+                });
+            }
+        }
+    }
+}
+
+fn problem(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))),
+        )
+        .build()
+        .into()
+}
+
+macro_rules! problem_responses {
+    ($($name:ident => $status:literal, $desc:literal;)*) => {$(
+        #[doc = $desc]
+        pub struct $name;
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                BTreeMap::from([($status.to_owned(), problem($desc))])
+            }
+        }
+    )*};
+}
+
+problem_responses! {
+    BadRequest => "400", "Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`)";
+    Unauthorized => "401", "Not signed in, or the token or key is invalid (`unauthorized`)";
+    Forbidden => "403", "The caller's role may not do this (`forbidden`)";
+    NotFound => "404", "No such record, or not visible to the caller (`not_found`)";
+    Conflict => "409", "A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`)";
+    PreconditionFailed => "412", "`If-Match` names a stale version (`stale_version`)";
+    PayloadTooLarge => "413", "The body is too large (`payload_too_large`)";
+    UnsupportedMediaType => "415", "Wrong Content-Type (`unsupported_media_type`)";
+    Unprocessable => "422", "Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`)";
+}

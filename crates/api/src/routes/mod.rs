@@ -1,0 +1,22 @@
+//! HTTP handlers, one module per resource; each has a `configure` that registers
+//! its services (with `.service`, so that they appear in the OpenAPI document).
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod customers;
+pub mod health;
+pub mod products;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    users::configure(cfg);
+    api_keys::configure(cfg);
+    customers::configure(cfg);
+    products::configure(cfg);
+    audit::configure(cfg);
+}

@@ -1,0 +1,213 @@
+//! Building the application: one `create_app` for `main` and for the tests.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::Context;
+use rapport_domain::repo::settings;
+use rapport_domain::services::auth::random_token;
+use rapport_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::JwtKeys;
+use crate::config::Config;
+use crate::error::{self, ApiError};
+use crate::openapi::{ApiDoc, document_roles};
+use crate::routes;
+use crate::state::AppState;
+
+/// Largest JSON body.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+/// Largest raw body (CSV imports).
+pub const PAYLOAD_LIMIT: usize = 50 * 1024 * 1024;
+
+/// Opens the database (creating a SQLite file's directory) and runs pending migrations.
+///
+/// # Errors
+/// When the database cannot be reached or migrated.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let file = path.split('?').next().unwrap_or_default();
+        if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false);
+    if url.starts_with("sqlite") {
+        // One writer at a time is SQLite's model; one pooled connection keeps
+        // read-then-write transactions from failing with SQLITE_BUSY.
+        opts.max_connections(1);
+    } else {
+        opts.max_connections(16);
+    }
+    let db = Database::connect(opts).await.with_context(|| format!("connecting to {}", redact(url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .await?;
+    }
+    Migrator::up(&db, None).await.context("running migrations")?;
+    Ok(db)
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***{}", &url[..s], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The access-token secret: from the configuration, or generated once and kept in the
+/// database so that restarts (and other instances) accept the same tokens.
+///
+/// # Errors
+/// Database failures.
+pub async fn jwt_secret(db: &DatabaseConnection, configured: Option<&str>) -> anyhow::Result<String> {
+    match configured {
+        Some(s) => Ok(s.to_owned()),
+        None => Ok(settings::get_or_insert(db, "jwt_secret", format!("{}{}", random_token(), random_token())).await?),
+    }
+}
+
+/// The OpenAPI document of every registered operation.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope("/api/v1").configure(routes::api_v1))
+        .split_for_parts();
+    document_roles(&mut doc);
+    doc
+}
+
+fn metrics() -> anyhow::Result<PrometheusMetrics> {
+    PrometheusMetricsBuilder::new("rapport")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow::anyhow!("metrics: {e}"))
+}
+
+async fn spa_index(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Error> {
+    let (req, _) = req.into_parts();
+    let path = req.path();
+    let reserved = ["/api/", "/api-docs/", "/docs", "/t/", "/rate/"];
+    if reserved.iter().any(|p| path.starts_with(p)) {
+        let res = actix_web::ResponseError::error_response(&ApiError::new("not_found", "no such endpoint"));
+        return Ok(ServiceResponse::new(req, res));
+    }
+    let dir = req.app_data::<web::Data<Config>>().map(|c| c.static_dir.join("index.html")).unwrap_or_default();
+    let file = NamedFile::open(dir)?;
+    let res = file.into_response(&req);
+    Ok(ServiceResponse::new(req, res))
+}
+
+/// A running server and the port it listens on.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, binds (port 0 picks a free port) and prepares the server.
+    ///
+    /// # Errors
+    /// When the database or the address is unusable.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = connect(&config.database_url).await?;
+        Self::build_with(config, db).await
+    }
+
+    /// Like [`Application::build`] on an open, migrated database.
+    ///
+    /// # Errors
+    /// When the address is unusable.
+    pub async fn build_with(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let secret = jwt_secret(&db, config.jwt_secret.as_deref()).await?;
+        let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()) };
+        let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let spec = openapi();
+        let prometheus = metrics()?;
+        let spa = config.static_dir.join("index.html").is_file();
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(config.clone()))
+                .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(error::json_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::PayloadConfig::default().limit(PAYLOAD_LIMIT))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .wrap(prometheus.clone())
+                .wrap(TracingLogger::default())
+                .into_utoipa_app()
+                .service(scope("/api/v1").configure(routes::api_v1).default_service(web::to(error::not_found)))
+                .split_for_parts();
+            let app = app
+                .service(routes::health::health)
+                .service(routes::health::ready)
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec.clone()));
+            if spa {
+                app.service(
+                    Files::new("/", config.static_dir.clone())
+                        .index_file("index.html")
+                        .default_handler(fn_service(spa_index)),
+                )
+            } else {
+                app.default_service(web::to(error::not_found))
+            }
+        })
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s).
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("sqlite://data/rapport.db?mode=rwc"), "sqlite://data/rapport.db?mode=rwc");
+    }
+}

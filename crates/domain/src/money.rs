@@ -1,0 +1,46 @@
+//! Money is `Decimal` in the domain and integer minor units (cents) in the database,
+//! because sea-orm's decimal column is a float on SQLite and loses digits there.
+
+use rust_decimal::Decimal;
+
+/// The largest amount a `decimal(10,2)` price may hold, in cents.
+pub const MAX_PRICE_CENTS: i64 = 99_999_999_99;
+
+/// Cents to a two-place decimal.
+pub fn from_cents(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+/// A decimal with at most two places to cents; `None` if it has more places or overflows.
+pub fn to_cents(amount: Decimal) -> Option<i64> {
+    if amount.normalize().scale() > 2 {
+        return None;
+    }
+    let cents = amount.checked_mul(Decimal::ONE_HUNDRED)?;
+    i64::try_from(cents.trunc()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn cents_round_trip_keeps_every_digit() {
+        let d = Decimal::from_str("12345678901234.56").expect("decimal");
+        let cents = to_cents(d).expect("fits");
+        assert_eq!(cents, 1_234_567_890_123_456);
+        assert_eq!(from_cents(cents).to_string(), "12345678901234.56");
+    }
+
+    #[test]
+    fn more_than_two_places_is_refused() {
+        assert_eq!(to_cents(Decimal::from_str("1.005").expect("decimal")), None);
+        assert_eq!(to_cents(Decimal::from_str("1.500").expect("decimal")), Some(150));
+    }
+
+    #[test]
+    fn whole_amounts_print_with_two_places() {
+        assert_eq!(from_cents(129_900).to_string(), "1299.00");
+    }
+}

@@ -1,0 +1,253 @@
+//! Customer queries.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Select, Value,
+};
+
+use crate::entities::{customer, customer_tag};
+use crate::error::{DomainError, Result};
+use crate::list::{Cursor, Paging, SortKey, sort_spec};
+use crate::repo;
+
+/// Sort fields of the customer list.
+pub const SORT_FIELDS: &[&str] = &["id", "name", "city", "created_at", "updated_at"];
+/// The default order: newest first.
+pub const DEFAULT_SORT: SortKey = SortKey { field: "created_at", desc: true };
+
+/// Conditions of the customer list (all optional, combined with AND).
+#[derive(Clone, Debug, Default)]
+pub struct CustomerFilter {
+    /// Case-insensitive substring of name, email, phone or company.
+    pub q: Option<String>,
+    /// Exact city.
+    pub city: Option<String>,
+    /// Exact (lower-cased) email.
+    pub email: Option<String>,
+    /// Owner.
+    pub owner_id: Option<i64>,
+    /// Has this tag.
+    pub tag: Option<String>,
+    /// Birthday in this month (1–12).
+    pub birthday_month: Option<i16>,
+    /// Created at or after.
+    pub created_from: Option<NaiveDateTime>,
+    /// Created before.
+    pub created_to: Option<NaiveDateTime>,
+}
+
+fn column(field: &str) -> customer::Column {
+    match field {
+        "name" => customer::Column::NameLower,
+        "city" => customer::Column::City,
+        "created_at" => customer::Column::CreatedAt,
+        "updated_at" => customer::Column::UpdatedAt,
+        _ => customer::Column::Id,
+    }
+}
+
+/// The live (not deleted) customer with this id.
+///
+/// # Errors
+/// Database failures.
+pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> Result<Option<customer::Model>, DbErr> {
+    customer::Entity::find_by_id(id).filter(customer::Column::DeletedAt.is_null()).one(db).await
+}
+
+/// The live customer holding this email (compared lower-cased).
+///
+/// # Errors
+/// Database failures.
+pub async fn id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<i64>, DbErr> {
+    let row = customer::Entity::find().filter(customer::Column::EmailKey.eq(email.to_lowercase())).one(db).await?;
+    Ok(row.map(|c| c.id))
+}
+
+/// Which of these lower-cased emails belong to live customers, with their ids.
+///
+/// # Errors
+/// Database failures.
+pub async fn ids_by_emails(db: &impl ConnectionTrait, keys: &[String]) -> Result<HashMap<String, i64>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(500) {
+        let rows: Vec<(i64, Option<String>)> = customer::Entity::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .column(customer::Column::EmailKey)
+            .filter(customer::Column::EmailKey.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().filter_map(|(id, k)| k.map(|k| (k, id))));
+    }
+    Ok(found)
+}
+
+/// Tags of these customers, sorted.
+///
+/// # Errors
+/// Database failures.
+pub async fn tags(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, DbErr> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = customer_tag::Entity::find()
+            .filter(customer_tag::Column::CustomerId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for r in rows {
+            out.entry(r.customer_id).or_default().push(r.tag);
+        }
+    }
+    for t in out.values_mut() {
+        t.sort();
+    }
+    Ok(out)
+}
+
+/// Replaces a customer's tags.
+///
+/// # Errors
+/// Database failures.
+pub async fn replace_tags(db: &impl ConnectionTrait, id: i64, tags: &[String]) -> Result<(), DbErr> {
+    customer_tag::Entity::delete_many().filter(customer_tag::Column::CustomerId.eq(id)).exec(db).await?;
+    insert_tags(db, tags.iter().map(|t| (id, t.clone())).collect()).await
+}
+
+/// Inserts (customer id, tag) pairs in batches.
+///
+/// # Errors
+/// Database failures.
+pub async fn insert_tags(db: &impl ConnectionTrait, pairs: Vec<(i64, String)>) -> Result<(), DbErr> {
+    for chunk in pairs.chunks(1000) {
+        let rows =
+            chunk.iter().map(|(id, tag)| customer_tag::ActiveModel { customer_id: Set(*id), tag: Set(tag.clone()) });
+        customer_tag::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}
+
+fn filtered(f: &CustomerFilter, owner: Option<i64>) -> Select<customer::Entity> {
+    use customer::Column as C;
+    let mut q = customer::Entity::find().filter(C::DeletedAt.is_null());
+    if let Some(owner) = owner {
+        q = q.filter(C::OwnerId.eq(owner));
+    }
+    if let Some(text) = f.q.as_deref() {
+        let needle = text.to_lowercase();
+        q = q.filter(
+            Condition::any()
+                .add(C::NameLower.like(repo::contains(&needle)))
+                .add(C::EmailKey.like(repo::contains(&needle)))
+                .add(C::Phone.like(repo::contains(&needle)))
+                .add(repo::lower_contains(C::Company, &needle)),
+        );
+    }
+    if let Some(city) = &f.city {
+        q = q.filter(C::City.eq(city.clone()));
+    }
+    if let Some(email) = &f.email {
+        q = q.filter(C::EmailKey.eq(email.to_lowercase()));
+    }
+    if let Some(owner) = f.owner_id {
+        q = q.filter(C::OwnerId.eq(owner));
+    }
+    if let Some(tag) = &f.tag {
+        q = q.filter(
+            C::Id.in_subquery(
+                Query::select()
+                    .column(customer_tag::Column::CustomerId)
+                    .from(customer_tag::Entity)
+                    .and_where(customer_tag::Column::Tag.eq(tag.to_lowercase()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(m) = f.birthday_month {
+        q = q.filter(C::BirthdayMonth.eq(m));
+    }
+    if let Some(t) = f.created_from {
+        q = q.filter(C::CreatedAt.gte(t));
+    }
+    if let Some(t) = f.created_to {
+        q = q.filter(C::CreatedAt.lt(t));
+    }
+    q
+}
+
+fn cursor_value(field: &str, m: &customer::Model) -> Option<String> {
+    match field {
+        "name" => Some(m.name_lower.clone()),
+        "created_at" => Some(repo::time_text(m.created_at)),
+        "updated_at" => Some(repo::time_text(m.updated_at)),
+        _ => None,
+    }
+}
+
+fn typed_cursor_value(field: &str, text: Option<&str>) -> Result<Option<(customer::Column, Value)>> {
+    let missing = || DomainError::invalid("cursor", "is not a cursor returned by this list");
+    Ok(match field {
+        "id" => None,
+        "name" => Some((column(field), text.ok_or_else(missing)?.to_owned().into())),
+        _ => Some((column(field), repo::parse_time_text(text.ok_or_else(missing)?)?.into())),
+    })
+}
+
+/// One page of live customers. `owner` restricts to one owner's records (record-level scope).
+///
+/// # Errors
+/// `Invalid` for a cursor that does not fit the sort; database failures.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &CustomerFilter,
+    owner: Option<i64>,
+    keys: &[SortKey],
+    paging: &Paging,
+) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
+    let q = filtered(f, owner);
+    let cols: Vec<(customer::Column, bool)> = keys.iter().map(|k| (column(k.field), k.desc)).collect();
+    match paging {
+        Paging::Offset { page, per_page, count } => {
+            let total = if *count { Some(q.clone().count(db).await?) } else { None };
+            let rows = repo::order(q, &cols, customer::Column::Id)
+                .offset((page - 1) * per_page)
+                .limit(*per_page)
+                .all(db)
+                .await?;
+            Ok((rows, total, None))
+        }
+        Paging::Cursor { after, per_page } => {
+            let [key] = keys else {
+                return Err(DomainError::invalid("sort", "a cursor list sorts by one field"));
+            };
+            if key.field == "city" {
+                return Err(DomainError::invalid("sort", "a cursor list sorts by id, name, created_at or updated_at"));
+            }
+            let spec = sort_spec(keys);
+            let mut q = q;
+            if let Some(c) = after {
+                if c.sort != spec {
+                    return Err(DomainError::invalid("cursor", "was made for another sort"));
+                }
+                let val = typed_cursor_value(key.field, c.value.as_deref())?;
+                q = q.filter(repo::after(val, customer::Column::Id, c.id, key.desc));
+            }
+            let rows = repo::order(q, &cols, customer::Column::Id).limit(per_page + 1).all(db).await?;
+            let (rows, more) = repo::split_extra(rows, *per_page);
+            let next = match rows.last() {
+                Some(last) if more => Some(Cursor { sort: spec, value: cursor_value(key.field, last), id: last.id }),
+                _ => None,
+            };
+            Ok((rows, None, next))
+        }
+    }
+}
+
+/// Values a customer row is created from.
+pub fn birthday_month(birthday: Option<NaiveDate>) -> Option<i16> {
+    use chrono::Datelike;
+    birthday.and_then(|d| i16::try_from(d.month()).ok())
+}

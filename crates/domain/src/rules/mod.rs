@@ -1,0 +1,4 @@
+//! Pure business rules: no database, no clock, unit-tested in place.
+
+pub mod access;
+pub mod validate;

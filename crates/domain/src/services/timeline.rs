@@ -1,0 +1,84 @@
+//! A customer's history in one list, newest first.
+//!
+//! Each kind of history is a source that returns its entries for one customer
+//! before a given time; the timeline merges them. Orders, service requests,
+//! quotes and campaign messages plug in as further sources.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::repo::audit as audit_repo;
+use crate::services::audit::AuditEntry;
+use crate::services::customers::visible_customer;
+
+use crate::{Action, Actor};
+
+/// One event in a customer's history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// What kind of event: `audit` (a change to the customer record) for now.
+    pub kind: String,
+    /// A one-line description.
+    pub summary: String,
+    /// The id of the underlying record (the audit entry, the order, …).
+    pub ref_id: i64,
+    /// Who did it, when known.
+    pub actor: Option<String>,
+    /// Event details.
+    pub data: Value,
+}
+
+fn past_tense(action: &str) -> &str {
+    match action {
+        "create" => "created",
+        "update" => "updated",
+        "delete" => "deleted",
+        "import" => "imported",
+        other => other,
+    }
+}
+
+async fn audit_source(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    before: Option<NaiveDateTime>,
+    limit: u64,
+) -> Result<Vec<TimelineEntry>> {
+    let rows = audit_repo::for_entity(db, "customer", customer_id, before, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(AuditEntry::from)
+        .map(|e| TimelineEntry {
+            at: e.at,
+            kind: "audit".into(),
+            summary: format!("customer {}", past_tense(&e.action)),
+            ref_id: e.id,
+            actor: Some(e.actor),
+            data: serde_json::json!({ "action": e.action, "before": e.before, "after": e.after }),
+        })
+        .collect())
+}
+
+/// Up to `limit` entries of a customer's history older than `before`, newest first.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` (also for customers outside the actor's scope), database failures.
+pub async fn for_customer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    customer_id: i64,
+    before: Option<DateTime<Utc>>,
+    limit: u64,
+) -> Result<Vec<TimelineEntry>> {
+    let scope = actor.require(Action::CustomersRead)?;
+    visible_customer(db, actor, scope, customer_id).await?;
+    let before = before.map(|t| t.naive_utc());
+    let mut entries = audit_source(db, customer_id, before, limit).await?;
+    entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.ref_id.cmp(&a.ref_id)));
+    entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(entries)
+}

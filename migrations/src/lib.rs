@@ -1,0 +1,17 @@
+//! One schema for SQLite, PostgreSQL and MySQL/MariaDB, written once with
+//! sea-query's portable builders.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+mod util;
+
+/// Every migration of Rapport, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}
