@@ -1,1 +1,1 @@
-
+//! Pure numerics for Rapport (OLS forecast, RFM, recommendations): no database, no runtime, no clock.

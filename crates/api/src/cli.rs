@@ -68,6 +68,13 @@ pub fn openapi_json() -> anyhow::Result<String> {
     Ok(format!("{}\n", serde_json::to_string_pretty(&openapi())?))
 }
 
+fn print_logins(logins: &[seed::DemoLogin], heading: &str) {
+    println!("{heading}");
+    for l in logins {
+        println!("  {:<10} {:<26} {}", l.role.as_str(), l.email, l.password);
+    }
+}
+
 /// Runs a parsed command line.
 ///
 /// # Errors
@@ -91,6 +98,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let db = connect(&config.database_url).await?;
             if if_empty && user_repo::any(&db).await? {
                 println!("the database already has users; no demo data added");
+                print_logins(&seed::demo_logins(), "demo logins (unless changed since):");
                 return Ok(());
             }
             let started = std::time::Instant::now();
@@ -101,10 +109,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 report.products,
                 started.elapsed().as_secs_f64()
             );
-            println!("demo logins:");
-            for l in report.logins {
-                println!("  {:<10} {:<26} {}", l.role.as_str(), l.email, l.password);
-            }
+            print_logins(&report.logins, "demo logins:");
         }
         Command::Admin { command: AdminCommand::Create { email, password, name } } => {
             let db = connect(&config.database_url).await?;

@@ -13,6 +13,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `RAPPORT_STATIC_DIR`: the built single-page app.
     pub static_dir: PathBuf,
+    /// `RAPPORT_WORKERS`: HTTP worker threads (default: one per CPU core).
+    pub workers: Option<usize>,
 }
 
 /// The default database: a SQLite file under `data/`, created on first start.
@@ -27,6 +29,7 @@ impl Config {
             bind: var("RAPPORT_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret: var("RAPPORT_JWT_SECRET"),
             static_dir: var("RAPPORT_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
+            workers: var("RAPPORT_WORKERS").and_then(|w| w.parse().ok()).filter(|w| *w > 0),
         }
     }
 }

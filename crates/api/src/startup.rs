@@ -147,7 +147,8 @@ impl Application {
         let spec = openapi();
         let prometheus = metrics()?;
         let spa = config.static_dir.join("index.html").is_file();
-        let server = HttpServer::new(move || {
+        let workers = config.workers;
+        let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(config.clone()))
@@ -181,9 +182,11 @@ impl Application {
                 app.default_service(web::to(error::not_found))
             }
         })
-        .shutdown_timeout(30)
-        .listen(listener)?
-        .run();
+        .shutdown_timeout(30);
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        let server = server.listen(listener)?.run();
         Ok(Self { port, server })
     }
 

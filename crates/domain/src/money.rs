@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 /// The largest amount a `decimal(10,2)` price may hold, in cents.
-pub const MAX_PRICE_CENTS: i64 = 99_999_999_99;
+pub const MAX_PRICE_CENTS: i64 = 9_999_999_999;
 
 /// Cents to a two-place decimal.
 pub fn from_cents(cents: i64) -> Decimal {

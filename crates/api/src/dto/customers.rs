@@ -1,7 +1,7 @@
 //! Customer bodies and query parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::Page;
+use rapport_domain::list::{Page, Paging};
 use rapport_domain::repo::customers::CustomerFilter;
 use rapport_domain::services::customers as svc;
 use rapport_domain::services::timeline::TimelineEntry as DomainEntry;
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::patch;
+use crate::error::ApiError;
 
 /// A customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -235,8 +236,11 @@ pub struct CustomerQuery {
 }
 
 impl CustomerQuery {
-    /// Splits into the filter and the sort/paging part.
-    pub fn split(self) -> (CustomerFilter, Option<String>, Option<u64>, Option<u64>, Option<String>, Option<bool>) {
+    /// Splits into the filter, the sort spec and the paging.
+    ///
+    /// # Errors
+    /// `validation_failed` for bad paging values.
+    pub fn split(self) -> Result<(CustomerFilter, Option<String>, Paging), ApiError> {
         let filter = CustomerFilterQuery {
             q: self.q,
             city: self.city,
@@ -247,7 +251,8 @@ impl CustomerQuery {
             created_from: self.created_from,
             created_to: self.created_to,
         };
-        (filter.into(), self.sort, self.page, self.per_page, self.cursor, self.count)
+        let paging = super::paging(self.page, self.per_page, self.cursor.as_deref(), self.count)?;
+        Ok((filter.into(), self.sort, paging))
     }
 }
 

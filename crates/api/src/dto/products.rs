@@ -53,8 +53,9 @@ pub struct ProductCreate {
     pub name: String,
     #[schema(max_length = 10000)]
     pub description: Option<String>,
-    /// Decimal string, 0.00–99999999.99.
-    #[schema(value_type = String, example = "1299.00")]
+    /// Decimal string, 0.00–99999999.99 (a JSON number is refused: it may already have lost cents).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1299.00", pattern = r"^\d{1,8}(\.\d{1,2})?$")]
     pub price: Decimal,
     /// Defaults to true.
     #[serde(default = "yes")]
@@ -82,7 +83,8 @@ pub struct ProductUpdate {
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub description: Option<Option<String>>,
-    #[schema(value_type = Option<String>, example = "1299.00")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[schema(value_type = Option<String>, example = "1299.00", pattern = r"^\d{1,8}(\.\d{1,2})?$")]
     pub price: Option<Decimal>,
     pub active: Option<bool>,
 }

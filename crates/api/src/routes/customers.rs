@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::dto::customers::*;
-use crate::dto::{etag, if_match, paging};
+use crate::dto::{etag, if_match};
 use crate::error::ApiError;
 use crate::openapi::*;
 use crate::state::AppState;
@@ -45,8 +45,7 @@ async fn list_customers(
     state: Data<AppState>,
     q: Query<CustomerQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
-    let (filter, sort, page, per_page, cursor, count) = q.into_inner().split();
-    let paging = paging(page, per_page, cursor.as_deref(), count)?;
+    let (filter, sort, paging) = q.into_inner().split()?;
     let page = svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }

@@ -121,6 +121,18 @@ const PRODUCTS: &[(&str, &str, i64)] = &[
     ("Conference speaker", "Bluetooth, 360°", 69_900),
 ];
 
+/// The demo logins that [`seed`] creates (their passwords are `<name>-demo-pass`).
+pub fn demo_logins() -> Vec<DemoLogin> {
+    DEMO_USERS
+        .iter()
+        .map(|(email, _, role)| DemoLogin {
+            email: (*email).into(),
+            password: format!("{}-demo-pass", email.split('@').next().unwrap_or("user")),
+            role: *role,
+        })
+        .collect()
+}
+
 fn customer_row(
     rng: &mut StdRng,
     id: i64,

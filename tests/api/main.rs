@@ -1,0 +1,12 @@
+//! The HTTP API, black-box, on every configured database.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod api_keys;
+mod audit;
+mod auth;
+mod customers;
+mod customers_io;
+mod customers_list;
+mod platform;
+mod products;
+mod users;

@@ -1,0 +1,71 @@
+use rapport_tests::{TestApp, assert_problem, db_tests, read};
+use reqwest::{Method, StatusCode};
+
+async fn health_ready_and_metrics_answer(app: TestApp) {
+    let (status, body) = read(app.request(Method::GET, "/health").send().await.unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (status, body) = read(app.request(Method::GET, "/ready").send().await.unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    let metrics = app.request(Method::GET, "/metrics").send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("rapport_http_requests_total{endpoint=\"/health\""), "{metrics}");
+    assert!(metrics.contains("rapport_http_requests_duration_seconds_bucket"));
+}
+
+async fn unknown_endpoints_are_404_problems(app: TestApp) {
+    assert_problem(
+        app.request(Method::GET, "/api/v1/nothing-here").send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(app.request(Method::GET, "/nothing-here").send().await.unwrap(), StatusCode::NOT_FOUND, "not_found")
+        .await;
+}
+
+async fn docs_and_spec_are_served_offline(app: TestApp) {
+    let res = app.request(Method::GET, "/docs").send().await.unwrap();
+    assert!(res.status().is_redirection());
+    let html = app.request(Method::GET, "/docs/").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let res = app.request(Method::GET, "/docs/swagger-ui-bundle.js").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "Swagger UI is vendored, not fetched");
+    let (status, spec) = read(app.request(Method::GET, "/api-docs/openapi.json").send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(spec["paths"]["/api/v1/customers"]["get"].is_object());
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+db_tests!(health_ready_and_metrics_answer, unknown_endpoints_are_404_problems, docs_and_spec_are_served_offline);
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let generated = rapport_api::cli::openapi_json().unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date with the code: run `make openapi` and commit the result"
+    );
+}
+
+#[test]
+fn every_api_operation_documents_its_roles() {
+    let spec = serde_json::to_value(rapport_api::openapi()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let public = path.starts_with("/api/v1/auth/");
+            let described = op["description"].as_str().is_some_and(|d| d.contains("Roles: `"));
+            assert!(public || described, "{method} {path} ({id}) has no role line in its description");
+        }
+    }
+}
+
+#[test]
+fn the_readme_role_table_matches_the_code() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    for (action, _) in rapport_domain::rules::access::PERMISSIONS {
+        let line = rapport_domain::rules::access::describe(*action);
+        assert!(readme.contains(&line), "README.md lacks the role line: {line}");
+    }
+}
