@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::util::{index, pk, string, timestamp};
+use crate::util::{create_table, index, pk, string, timestamp};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -119,7 +119,8 @@ enum AuditLog {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(Users::Table)
                 .col(pk(Users::Id))
@@ -135,7 +136,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(RefreshTokens::Table)
                 .col(pk(RefreshTokens::Id))
@@ -158,7 +160,8 @@ impl MigrationTrait for Migration {
         m.create_index(index(RefreshTokens::Table, "idx_refresh_tokens_family", &["family"])).await?;
         m.create_index(index(RefreshTokens::Table, "idx_refresh_tokens_user", &["user_id"])).await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(ApiKeys::Table)
                 .col(pk(ApiKeys::Id))
@@ -180,7 +183,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(Settings::Table)
                 .col(string(Settings::Key, 100).not_null().primary_key())
@@ -190,7 +194,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(Customers::Table)
                 .col(pk(Customers::Id))
@@ -238,7 +243,8 @@ impl MigrationTrait for Migration {
             m.create_index(index(Customers::Table, name, cols)).await?;
         }
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(CustomerTags::Table)
                 .col(ColumnDef::new(CustomerTags::CustomerId).big_integer().not_null())
@@ -255,7 +261,8 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index(CustomerTags::Table, "idx_customer_tags_tag", &["tag", "customer_id"])).await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(Products::Table)
                 .col(pk(Products::Id))
@@ -275,7 +282,8 @@ impl MigrationTrait for Migration {
         m.create_index(index(Products::Table, "idx_products_name", &["name"])).await?;
         m.create_index(index(Products::Table, "idx_products_created", &["created_at", "id"])).await?;
 
-        m.create_table(
+        create_table(
+            m,
             Table::create()
                 .table(AuditLog::Table)
                 .col(pk(AuditLog::Id))

@@ -33,3 +33,13 @@ pub fn index(table: impl IntoIden, name: &str, cols: &[&'static str]) -> IndexCr
     }
     idx.take()
 }
+
+/// Creates a table; on MySQL with `utf8mb4` and binary collation, so that every
+/// character fits and comparisons behave as on PostgreSQL and SQLite (case- and
+/// accent-sensitive; case-insensitive search goes through lower-cased columns).
+pub async fn create_table(m: &SchemaManager<'_>, mut stmt: TableCreateStatement) -> Result<(), DbErr> {
+    if m.get_database_backend() == DbBackend::MySql {
+        stmt.character_set("utf8mb4").collate("utf8mb4_bin");
+    }
+    m.create_table(stmt).await
+}

@@ -103,10 +103,10 @@ async fn patch_changes_only_given_fields_and_null_clears(app: TestApp) {
         )
         .await;
     let path = format!("/api/v1/customers/{}", c["id"]);
-    let (status, body) = read(admin.patch(&path, &json!({ "city": null, "company": "Globex" })).await).await;
+    let (status, body) = read(admin.patch(&path, &json!({ "city": null, "company": "Lotus 🌸 Design" })).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["city"], serde_json::Value::Null);
-    assert_eq!(body["company"], "Globex");
+    assert_eq!(body["company"], "Lotus 🌸 Design", "four-byte characters are stored on every database");
     assert_eq!(body["phone"], "+44 20 7946 0000");
     assert_eq!(body["tags"], json!(["retail"]));
 }
@@ -191,7 +191,29 @@ async fn timeline_shows_changes_newest_first(app: TestApp) {
     assert_eq!(limited.as_array().unwrap().len(), 1);
 }
 
+async fn concurrent_patches_on_one_version_let_exactly_one_win(app: TestApp) {
+    let admin = app.login_as(Role::Admin).await;
+    let c = admin.create_customer(json!({ "name": "Contended", "notes": "v1" })).await;
+    let path = format!("/api/v1/customers/{}", c["id"]);
+    let attempts = (0..8).map(|i| {
+        admin
+            .request(Method::PATCH, &path)
+            .header("if-match", "\"1\"")
+            .json(&json!({ "notes": format!("writer {i}") }))
+            .send()
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let statuses: Vec<u16> = results.iter().map(|r| r.as_ref().unwrap().status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 412), "{statuses:?}");
+    let (_, now) = read(admin.get(&path).await).await;
+    assert_eq!(now["version"], 2);
+    let (_, audit) = read(admin.get(&format!("/api/v1/audit-log?entity=customer&entity_id={}", c["id"])).await).await;
+    assert_eq!(audit["total"], 2, "one create and exactly one update were recorded");
+}
+
 db_tests!(
+    concurrent_patches_on_one_version_let_exactly_one_win,
     creating_a_customer_returns_it_with_etag_and_location,
     invalid_fields_are_all_reported_and_nothing_is_stored,
     duplicate_email_is_409_naming_the_existing_customer,

@@ -124,6 +124,8 @@ async fn unknown_or_bad_query_parameters_are_rejected(app: TestApp) {
     .await;
     assert_problem(s.get("/api/v1/customers?page=0").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
         .await;
+    let deep = format!("/api/v1/customers?page={}&per_page=200", u64::MAX);
+    assert_problem(s.get(&deep).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_problem(
         s.get("/api/v1/customers?birthday_month=13").await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -35,6 +35,27 @@ async fn docs_and_spec_are_served_offline(app: TestApp) {
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_single_page_app_is_served_with_index_fallback() {
+    let dir = std::env::temp_dir().join(format!("rapport-spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>Rapport</title><div id=root></div>").unwrap();
+    std::fs::write(dir.join("assets/app.js"), "console.log('rapport')").unwrap();
+    let app = TestApp::spawn_serving(rapport_tests::Backend::Sqlite, dir.clone()).await;
+    let get = |p: &'static str| app.request(Method::GET, p).send();
+    let index = get("/").await.unwrap().text().await.unwrap();
+    assert!(index.contains("<title>Rapport</title>"));
+    let js = get("/assets/app.js").await.unwrap().text().await.unwrap();
+    assert!(js.contains("rapport"));
+    let client_route = get("/customers/42/edit").await.unwrap();
+    assert_eq!(client_route.status(), StatusCode::OK);
+    assert!(client_route.text().await.unwrap().contains("<div id=root>"), "client routes get index.html");
+    assert_problem(get("/api/v1/nothing").await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(get("/rate/abc").await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(get("/health").await.unwrap().status(), StatusCode::OK);
+    std::fs::remove_dir_all(dir).ok();
+}
+
 db_tests!(health_ready_and_metrics_answer, unknown_endpoints_are_404_problems, docs_and_spec_are_served_offline);
 
 #[test]

@@ -129,13 +129,18 @@ pub struct Session<'a> {
 impl TestApp {
     /// Starts the real server on a fresh database of `backend`.
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_serving(backend, "does-not-exist".into()).await
+    }
+
+    /// Like [`TestApp::spawn`], also serving a single-page app from `static_dir`.
+    pub async fn spawn_serving(backend: Backend, static_dir: std::path::PathBuf) -> Self {
         let test_db = TestDb::create(backend).await;
         let db = rapport_api::connect(&test_db.url).await.expect("connect and migrate");
         let config = Config {
             database_url: test_db.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some("test-secret-test-secret-test-secret".into()),
-            static_dir: "does-not-exist".into(),
+            static_dir,
             workers: Some(2),
         };
         let app = Application::build_with(config, db.clone()).await.expect("build app");

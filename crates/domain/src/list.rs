@@ -10,6 +10,9 @@ use crate::error::{DomainError, Result};
 pub const DEFAULT_PER_PAGE: u64 = 25;
 /// Largest page size.
 pub const MAX_PER_PAGE: u64 = 200;
+/// Deepest row a numbered page may start at; deeper reading uses a cursor, whose
+/// cost does not grow with depth.
+pub const MAX_OFFSET: u64 = 100_000;
 
 /// One field of a sort spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +99,12 @@ impl Paging {
                 let page = page.unwrap_or(1);
                 if page == 0 {
                     return Err(DomainError::invalid("page", "starts at 1"));
+                }
+                if (page - 1).checked_mul(per_page).is_none_or(|offset| offset > MAX_OFFSET) {
+                    return Err(DomainError::invalid(
+                        "page",
+                        format!("pages may start at most {MAX_OFFSET} rows deep; read deeper with cursor"),
+                    ));
                 }
                 Ok(Paging::Offset { page, per_page, count: count.unwrap_or(true) })
             }
@@ -197,6 +206,9 @@ mod tests {
     fn page_size_is_capped() {
         assert!(Paging::from_query(None, Some(201), None, None).is_err());
         assert!(Paging::from_query(Some(0), None, None, None).is_err());
+        assert!(Paging::from_query(Some(u64::MAX), Some(200), None, None).is_err());
+        assert!(Paging::from_query(Some(4001), Some(25), None, None).is_ok());
+        assert!(Paging::from_query(Some(4002), Some(25), None, None).is_err());
         assert_eq!(
             Paging::from_query(None, None, Some(""), None).expect("valid"),
             Paging::Cursor { after: None, per_page: DEFAULT_PER_PAGE }

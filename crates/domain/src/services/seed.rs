@@ -306,3 +306,50 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     resync_sequence(db, "customers").await?;
     Ok(SeedReport { logins, customers: opts.customers, products })
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{EntityTrait, QueryOrder};
+
+    use super::*;
+    use crate::repo::customers as repo;
+    use crate::testing;
+
+    async fn snapshot(
+        db: &DatabaseConnection,
+    ) -> Vec<(String, Option<String>, Option<String>, Option<i64>, Vec<String>)> {
+        let rows = customer::Entity::find().order_by_asc(customer::Column::Id).all(db).await.expect("rows");
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = repo::tags(db, &ids).await.expect("tags");
+        rows.into_iter()
+            .map(|r| (r.name, r.email, r.city, r.owner_id, tags.remove(&r.id).unwrap_or_default()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_same_seed_gives_the_same_customers() {
+        let (a, b) = (testing::db().await, testing::db().await);
+        let opts = SeedOptions { customers: 1500, seed: 9 };
+        let report = seed(&a, opts).await.expect("seed a");
+        seed(&b, opts).await.expect("seed b");
+        assert_eq!(report.customers, 1500);
+        assert_eq!(report.logins.len(), DEMO_USERS.len());
+        let (sa, sb) = (snapshot(&a).await, snapshot(&b).await);
+        assert_eq!(sa.len(), 1500);
+        assert_eq!(sa, sb);
+        let other = testing::db().await;
+        seed(&other, SeedOptions { customers: 1500, seed: 10 }).await.expect("seed other");
+        assert_ne!(snapshot(&other).await, sa, "another seed gives other data");
+    }
+
+    #[tokio::test]
+    async fn seeding_twice_adds_customers_and_keeps_users_and_products() {
+        let db = testing::db().await;
+        seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("first");
+        let second = seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("second");
+        assert_eq!(second.products, 0, "products exist already");
+        assert_eq!(snapshot(&db).await.len(), 200);
+        let users = crate::entities::user::Entity::find().all(&db).await.expect("users");
+        assert_eq!(users.len(), DEMO_USERS.len());
+    }
+}
