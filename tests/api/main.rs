@@ -7,6 +7,8 @@ mod auth;
 mod customers;
 mod customers_io;
 mod customers_list;
+mod orders;
 mod platform;
 mod products;
+mod quotes;
 mod users;

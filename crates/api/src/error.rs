@@ -158,6 +158,7 @@ impl From<DomainError> for ApiError {
             },
             DomainError::Duplicate { message, existing_id } => Self { existing_id, ..Self::new("duplicate", message) },
             DomainError::Conflict(m) => Self::new("conflict", m),
+            e @ DomainError::InvalidTransition { .. } => Self::new("invalid_transition", e.to_string()),
             e @ DomainError::StaleVersion { .. } => Self::new("stale_version", e.to_string()),
             DomainError::Unauthenticated(m) => Self::new("unauthorized", m),
             DomainError::Forbidden(m) => Self::new("forbidden", m),

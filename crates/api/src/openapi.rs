@@ -29,6 +29,12 @@ use crate::error::Problem;
         (name = "api-keys", description = "API keys for integrations (admin)"),
         (name = "customers", description = "Customer information"),
         (name = "products", description = "The product catalogue"),
+        (name = "leads", description = "Leads and their automatic assignment"),
+        (name = "opportunities", description = "Opportunities and the pipeline"),
+        (name = "quotes", description = "Quotes with server-computed totals"),
+        (name = "orders", description = "Orders and their lines"),
+        (name = "activities", description = "Calls, emails, meetings, notes, tasks and follow-ups"),
+        (name = "settings", description = "System settings"),
         (name = "audit", description = "The audit log"),
     )
 )]
@@ -73,6 +79,20 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("create_api_key", Action::ApiKeysManage),
     ("revoke_api_key", Action::ApiKeysManage),
     ("list_audit_log", Action::AuditRead),
+    ("list_quotes", Action::QuotesRead),
+    ("get_quote", Action::QuotesRead),
+    ("create_quote", Action::QuotesWrite),
+    ("update_quote", Action::QuotesWrite),
+    ("delete_quote", Action::QuotesWrite),
+    ("send_quote", Action::QuotesWrite),
+    ("accept_quote", Action::QuotesWrite),
+    ("reject_quote", Action::QuotesWrite),
+    ("quote_from_opportunity", Action::QuotesWrite),
+    ("list_orders", Action::OrdersRead),
+    ("get_order", Action::OrdersRead),
+    ("create_order", Action::OrdersWrite),
+    ("change_order_status", Action::OrdersWrite),
+    ("customer_orders", Action::OrdersRead),
 ];
 
 /// Appends "Roles: …" from the role table to each operation's description.

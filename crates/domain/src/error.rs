@@ -47,6 +47,16 @@ pub enum DomainError {
     /// The request conflicts with the current state of the record.
     #[error("{0}")]
     Conflict(String),
+    /// A status or stage move that the rule table does not allow.
+    #[error("cannot move from {from} to {to}; allowed: {}", if .allowed.is_empty() { "none".to_owned() } else { .allowed.join(", ") })]
+    InvalidTransition {
+        /// The current state.
+        from: String,
+        /// The requested state.
+        to: String,
+        /// The states that may follow the current one.
+        allowed: Vec<&'static str>,
+    },
     /// The caller's `If-Match` names a version that is no longer current.
     #[error("version {expected} is stale; the current version is {current}")]
     StaleVersion {

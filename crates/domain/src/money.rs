@@ -20,6 +20,32 @@ pub fn to_cents(amount: Decimal) -> Option<i64> {
     i64::try_from(cents.trunc()).ok()
 }
 
+/// A quantity with at most three places to thousandths (quantities are stored as integers).
+pub fn to_milli(q: Decimal) -> Option<i64> {
+    if q.normalize().scale() > 3 {
+        return None;
+    }
+    i64::try_from(q.checked_mul(Decimal::ONE_THOUSAND)?.trunc()).ok()
+}
+
+/// Thousandths back to a quantity.
+pub fn from_milli(milli: i64) -> Decimal {
+    Decimal::new(milli, 3).normalize()
+}
+
+/// A percentage with at most two places to basis points (hundredths of a percent).
+pub fn to_bp(pct: Decimal) -> Option<i32> {
+    if pct.normalize().scale() > 2 {
+        return None;
+    }
+    i32::try_from(pct.checked_mul(Decimal::ONE_HUNDRED)?.trunc()).ok()
+}
+
+/// Basis points back to a percentage.
+pub fn from_bp(bp: i32) -> Decimal {
+    Decimal::new(i64::from(bp), 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +63,15 @@ mod tests {
     fn more_than_two_places_is_refused() {
         assert_eq!(to_cents(Decimal::from_str("1.005").expect("decimal")), None);
         assert_eq!(to_cents(Decimal::from_str("1.500").expect("decimal")), Some(150));
+    }
+
+    #[test]
+    fn quantities_and_percentages_round_trip() {
+        let q = Decimal::from_str("2.125").expect("decimal");
+        assert_eq!(from_milli(to_milli(q).expect("fits")), q);
+        assert_eq!(to_milli(Decimal::from_str("0.0001").expect("decimal")), None);
+        assert_eq!(to_bp(Decimal::from_str("12.5").expect("decimal")), Some(1250));
+        assert_eq!(from_bp(1250).to_string(), "12.50");
     }
 
     #[test]

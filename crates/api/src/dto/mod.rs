@@ -3,7 +3,9 @@
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod orders;
 pub mod products;
+pub mod quotes;
 pub mod users;
 
 use actix_web::HttpRequest;

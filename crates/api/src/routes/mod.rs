@@ -6,7 +6,9 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod health;
+pub mod orders;
 pub mod products;
+pub mod quotes;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,5 +20,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     api_keys::configure(cfg);
     customers::configure(cfg);
     products::configure(cfg);
+    quotes::configure(cfg);
+    orders::configure(cfg);
     audit::configure(cfg);
 }

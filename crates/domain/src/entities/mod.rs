@@ -1,10 +1,18 @@
 //! sea-orm entities: one module per table, plain data without behaviour.
 
+pub mod activity;
 pub mod api_key;
 pub mod audit_log;
+pub mod counter;
 pub mod customer;
 pub mod customer_tag;
+pub mod lead;
+pub mod opportunity;
+pub mod order;
+pub mod order_line;
 pub mod product;
+pub mod quote;
+pub mod quote_line;
 pub mod refresh_token;
 pub mod setting;
 pub mod user;

@@ -5,13 +5,12 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Select, Value,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Select,
 };
 
 use crate::entities::{customer, customer_tag};
-use crate::error::{DomainError, Result};
-use crate::list::{Cursor, Paging, SortKey, sort_spec};
+use crate::error::Result;
+use crate::list::{Cursor, Paging, SortKey};
 use crate::repo;
 
 /// Sort fields of the customer list.
@@ -38,16 +37,6 @@ pub struct CustomerFilter {
     pub created_from: Option<NaiveDateTime>,
     /// Created before.
     pub created_to: Option<NaiveDateTime>,
-}
-
-fn column(field: &str) -> customer::Column {
-    match field {
-        "name" => customer::Column::NameLower,
-        "city" => customer::Column::City,
-        "created_at" => customer::Column::CreatedAt,
-        "updated_at" => customer::Column::UpdatedAt,
-        _ => customer::Column::Id,
-    }
 }
 
 /// The live (not deleted) customer with this id.
@@ -178,23 +167,28 @@ fn filtered(f: &CustomerFilter, owner: Option<i64>) -> Select<customer::Entity> 
     q
 }
 
-fn cursor_value(field: &str, m: &customer::Model) -> Option<String> {
-    match field {
-        "name" => Some(m.name_lower.clone()),
-        "created_at" => Some(repo::time_text(m.created_at)),
-        "updated_at" => Some(repo::time_text(m.updated_at)),
-        _ => None,
+impl repo::Row for customer::Model {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+
+    fn cursor_value(&self, field: &str) -> Option<String> {
+        match field {
+            "name" => Some(self.name_lower.clone()),
+            "created_at" => Some(repo::time_text(self.created_at)),
+            "updated_at" => Some(repo::time_text(self.updated_at)),
+            _ => None,
+        }
     }
 }
 
-fn typed_cursor_value(field: &str, text: Option<&str>) -> Result<Option<(customer::Column, Value)>> {
-    let missing = || DomainError::invalid("cursor", "is not a cursor returned by this list");
-    Ok(match field {
-        "id" => None,
-        "name" => Some((column(field), text.ok_or_else(missing)?.to_owned().into())),
-        _ => Some((column(field), repo::parse_time_text(text.ok_or_else(missing)?)?.into())),
-    })
-}
+const FIELDS: &[repo::SortField<customer::Column>] = &[
+    repo::SortField { field: "id", column: customer::Column::Id, kind: repo::CursorKind::Id },
+    repo::SortField { field: "name", column: customer::Column::NameLower, kind: repo::CursorKind::Text },
+    repo::SortField { field: "city", column: customer::Column::City, kind: repo::CursorKind::No },
+    repo::SortField { field: "created_at", column: customer::Column::CreatedAt, kind: repo::CursorKind::Time },
+    repo::SortField { field: "updated_at", column: customer::Column::UpdatedAt, kind: repo::CursorKind::Time },
+];
 
 /// One page of live customers. `owner` restricts to one owner's records (record-level scope).
 ///
@@ -207,43 +201,7 @@ pub async fn list(
     keys: &[SortKey],
     paging: &Paging,
 ) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
-    let q = filtered(f, owner);
-    let cols: Vec<(customer::Column, bool)> = keys.iter().map(|k| (column(k.field), k.desc)).collect();
-    match paging {
-        Paging::Offset { page, per_page, count } => {
-            let total = if *count { Some(q.clone().count(db).await?) } else { None };
-            let rows = repo::order(q, &cols, customer::Column::Id)
-                .offset((page - 1) * per_page)
-                .limit(*per_page)
-                .all(db)
-                .await?;
-            Ok((rows, total, None))
-        }
-        Paging::Cursor { after, per_page } => {
-            let [key] = keys else {
-                return Err(DomainError::invalid("sort", "a cursor list sorts by one field"));
-            };
-            if key.field == "city" {
-                return Err(DomainError::invalid("sort", "a cursor list sorts by id, name, created_at or updated_at"));
-            }
-            let spec = sort_spec(keys);
-            let mut q = q;
-            if let Some(c) = after {
-                if c.sort != spec {
-                    return Err(DomainError::invalid("cursor", "was made for another sort"));
-                }
-                let val = typed_cursor_value(key.field, c.value.as_deref())?;
-                q = q.filter(repo::after(val, customer::Column::Id, c.id, key.desc));
-            }
-            let rows = repo::order(q, &cols, customer::Column::Id).limit(per_page + 1).all(db).await?;
-            let (rows, more) = repo::split_extra(rows, *per_page);
-            let next = match rows.last() {
-                Some(last) if more => Some(Cursor { sort: spec, value: cursor_value(key.field, last), id: last.id }),
-                _ => None,
-            };
-            Ok((rows, None, next))
-        }
-    }
+    repo::paged(db, filtered(f, owner), FIELDS, customer::Column::Id, keys, paging).await
 }
 
 /// Values a customer row is created from.

@@ -2,8 +2,12 @@
 //! no business rules.
 
 pub mod audit;
+pub mod counters;
 pub mod customers;
+pub mod opportunities;
+pub mod orders;
 pub mod products;
+pub mod quotes;
 pub mod settings;
 pub mod users;
 
@@ -12,6 +16,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, Order, QueryOrder, Select, SqlErr, Value};
 
 use crate::error::DomainError;
+use crate::list::{Cursor, Paging, SortKey, sort_spec};
 
 /// The text form of timestamps inside cursors.
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.6f";
@@ -58,6 +63,17 @@ pub fn after<C: ColumnTrait>(col: Option<(C, Value)>, id_col: C, id: i64, desc: 
     }
 }
 
+/// `SUM(expr)` as a 64-bit integer on every database (PostgreSQL sums bigints to
+/// numeric and MySQL to decimal; both are cast back, SQLite already sums to integer).
+pub fn sum_i64(expr: Expr, backend: sea_orm::DbBackend) -> Expr {
+    let sum = expr.sum();
+    match backend {
+        sea_orm::DbBackend::MySql => sum.cast_as("signed"),
+        sea_orm::DbBackend::Postgres => sum.cast_as("bigint"),
+        _ => sum,
+    }
+}
+
 /// A timestamp as cursor text.
 pub fn time_text(t: NaiveDateTime) -> String {
     t.format(CURSOR_TIME).to_string()
@@ -85,4 +101,123 @@ pub fn split_extra<T>(mut rows: Vec<T>, per_page: u64) -> (Vec<T>, bool) {
     let more = rows.len() as u64 > per_page;
     rows.truncate(per_page as usize);
     (rows, more)
+}
+
+/// How a sort field's value is carried in a cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CursorKind {
+    /// The id itself: no extra value.
+    Id,
+    /// Text compared as stored.
+    Text,
+    /// A timestamp.
+    Time,
+    /// A date (`YYYY-MM-DD`).
+    Date,
+    /// An integer.
+    Int,
+    /// Not usable with cursors (nullable columns).
+    No,
+}
+
+/// A documented sort field of a list: its column and how cursors carry it.
+#[derive(Clone, Copy, Debug)]
+pub struct SortField<C> {
+    pub field: &'static str,
+    pub column: C,
+    pub kind: CursorKind,
+}
+
+/// What [`paged`] needs to know about a list's rows.
+pub trait Row {
+    /// The row's id (the keyset tie-breaker).
+    fn row_id(&self) -> i64;
+    /// The row's value of a sort field, as cursor text.
+    fn cursor_value(&self, field: &str) -> Option<String>;
+}
+
+fn typed_value(kind: CursorKind, text: Option<&str>) -> Result<Option<Value>, DomainError> {
+    let bad = || DomainError::invalid("cursor", "is not a cursor returned by this list");
+    Ok(match kind {
+        CursorKind::Id => None,
+        CursorKind::Text => Some(text.ok_or_else(bad)?.to_owned().into()),
+        CursorKind::Time => Some(parse_time_text(text.ok_or_else(bad)?)?.into()),
+        CursorKind::Date => {
+            Some(chrono::NaiveDate::parse_from_str(text.ok_or_else(bad)?, "%Y-%m-%d").map_err(|_| bad())?.into())
+        }
+        CursorKind::Int => Some(text.ok_or_else(bad)?.parse::<i64>().map_err(|_| bad())?.into()),
+        CursorKind::No => return Err(bad()),
+    })
+}
+
+/// One page of a filtered query, by offset (with an optional total) or by keyset cursor.
+///
+/// # Errors
+/// `Invalid` for a cursor that does not fit the sort; database failures.
+pub async fn paged<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    q: Select<E>,
+    fields: &[SortField<E::Column>],
+    id: E::Column,
+    keys: &[SortKey],
+    paging: &Paging,
+) -> Result<(Vec<E::Model>, Option<u64>, Option<Cursor>), DomainError>
+where
+    E: EntityTrait,
+    E::Model: Row + Sync,
+{
+    use sea_orm::{PaginatorTrait, QueryFilter, QuerySelect};
+    let field = |name: &str| fields.iter().find(|f| f.field == name).copied();
+    let mut cols = Vec::with_capacity(keys.len());
+    for k in keys {
+        let f =
+            field(k.field).ok_or_else(|| DomainError::invalid("sort", format!("unknown sort field {:?}", k.field)))?;
+        cols.push((f.column, k.desc));
+    }
+    match paging {
+        Paging::Offset { page, per_page, count } => {
+            let total = if *count { Some(q.clone().count(db).await?) } else { None };
+            let rows = order(q, &cols, id).offset((page - 1) * per_page).limit(*per_page).all(db).await?;
+            Ok((rows, total, None))
+        }
+        Paging::Cursor { after, per_page } => {
+            let usable: Vec<&str> = fields.iter().filter(|f| f.kind != CursorKind::No).map(|f| f.field).collect();
+            let [key] = keys else {
+                return Err(DomainError::invalid(
+                    "sort",
+                    format!("a cursor list sorts by one of {}", usable.join(", ")),
+                ));
+            };
+            let f = field(key.field).filter(|f| f.kind != CursorKind::No).ok_or_else(|| {
+                DomainError::invalid("sort", format!("a cursor list sorts by one of {}", usable.join(", ")))
+            })?;
+            let spec = sort_spec(keys);
+            let mut q = q;
+            if let Some(c) = after {
+                if c.sort != spec {
+                    return Err(DomainError::invalid("cursor", "was made for another sort"));
+                }
+                let val = typed_value(f.kind, c.value.as_deref())?.map(|v| (f.column, v));
+                q = q.filter(self::after(val, id, c.id, key.desc));
+            }
+            let rows = order(q, &cols, id).limit(per_page + 1).all(db).await?;
+            let (rows, more) = split_extra(rows, *per_page);
+            let next = match rows.last() {
+                Some(last) if more => {
+                    Some(Cursor { sort: spec, value: last.cursor_value(key.field), id: last.row_id() })
+                }
+                _ => None,
+            };
+            Ok((rows, None, next))
+        }
+    }
+}
+
+/// Assembles a domain page from rows.
+pub fn page_of<T>(items: Vec<T>, paging: &Paging, total: Option<u64>, next: Option<Cursor>) -> crate::list::Page<T> {
+    let (page, per_page) = match paging {
+        Paging::Offset { page, per_page, .. } => (Some(*page), *per_page),
+        Paging::Cursor { per_page, .. } => (None, *per_page),
+    };
+    crate::list::Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) }
 }

@@ -79,6 +79,30 @@ pub enum Action {
     ApiKeysManage,
     /// Read the audit log.
     AuditRead,
+    /// Read leads.
+    LeadsRead,
+    /// Create, change, convert and delete leads.
+    LeadsWrite,
+    /// Read opportunities and the pipeline.
+    OpportunitiesRead,
+    /// Create, change and delete opportunities.
+    OpportunitiesWrite,
+    /// Read quotes.
+    QuotesRead,
+    /// Create, change, send, accept and reject quotes.
+    QuotesWrite,
+    /// Read orders.
+    OrdersRead,
+    /// Create orders and move their status.
+    OrdersWrite,
+    /// Read activities.
+    ActivitiesRead,
+    /// Create, change, complete and delete activities.
+    ActivitiesWrite,
+    /// Read anyone's follow-up lists (everyone reads their own).
+    FollowUpsAny,
+    /// Change system settings such as lead assignment.
+    SettingsManage,
 }
 
 impl Action {
@@ -93,6 +117,18 @@ impl Action {
             Action::UsersManage => "users:manage",
             Action::ApiKeysManage => "api_keys:manage",
             Action::AuditRead => "audit:read",
+            Action::LeadsRead => "leads:read",
+            Action::LeadsWrite => "leads:write",
+            Action::OpportunitiesRead => "opportunities:read",
+            Action::OpportunitiesWrite => "opportunities:write",
+            Action::QuotesRead => "quotes:read",
+            Action::QuotesWrite => "quotes:write",
+            Action::OrdersRead => "orders:read",
+            Action::OrdersWrite => "orders:write",
+            Action::ActivitiesRead => "activities:read",
+            Action::ActivitiesWrite => "activities:write",
+            Action::FollowUpsAny => "follow_ups:any",
+            Action::SettingsManage => "settings:manage",
         }
     }
 }
@@ -119,6 +155,18 @@ pub const PERMISSIONS: &[(Action, &[(Role, Scope)])] = &[
     (Action::UsersManage, &[(Admin, All)]),
     (Action::ApiKeysManage, &[(Admin, All)]),
     (Action::AuditRead, &[(Admin, All), (Manager, All)]),
+    (Action::LeadsRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All)]),
+    (Action::LeadsWrite, &[(Admin, All), (Manager, All), (Sales, Own)]),
+    (Action::OpportunitiesRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All)]),
+    (Action::OpportunitiesWrite, &[(Admin, All), (Manager, All), (Sales, Own)]),
+    (Action::QuotesRead, &[(Admin, All), (Manager, All), (Sales, Own)]),
+    (Action::QuotesWrite, &[(Admin, All), (Manager, All), (Sales, Own)]),
+    (Action::OrdersRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All), (Support, All)]),
+    (Action::OrdersWrite, &[(Admin, All), (Manager, All), (Sales, Own)]),
+    (Action::ActivitiesRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, Own), (Support, Own)]),
+    (Action::ActivitiesWrite, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, Own), (Support, Own)]),
+    (Action::FollowUpsAny, &[(Admin, All), (Manager, All)]),
+    (Action::SettingsManage, &[(Admin, All), (Manager, All)]),
 ];
 
 /// The scope a role has for an action, or `None` when it may not do it at all.

@@ -1,4 +1,6 @@
 //! Pure business rules: no database, no clock, unit-tested in place.
 
 pub mod access;
+pub mod pricing;
+pub mod transitions;
 pub mod validate;

@@ -423,11 +423,7 @@ pub async fn list(
             Customer::from_row(m, t)
         })
         .collect();
-    let (page, per_page) = match paging {
-        Paging::Offset { page, per_page, .. } => (Some(*page), *per_page),
-        Paging::Cursor { per_page, .. } => (None, *per_page),
-    };
-    Ok(Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) })
+    Ok(crate::repo::page_of(items, paging, total, next))
 }
 
 /// Checks filter values that the query types cannot.
