@@ -1,12 +1,15 @@
 //! The HTTP API, black-box, on every configured database.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
+mod activities;
 mod api_keys;
 mod audit;
 mod auth;
 mod customers;
 mod customers_io;
 mod customers_list;
+mod leads;
+mod opportunities;
 mod orders;
 mod platform;
 mod products;

@@ -1,8 +1,11 @@
 //! Request and response bodies: their own types, never the database entities.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod leads;
+pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;

@@ -1,11 +1,14 @@
 //! HTTP handlers, one module per resource; each has a `configure` that registers
 //! its services (with `.service`, so that they appear in the OpenAPI document).
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod health;
+pub mod leads;
+pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
@@ -20,6 +23,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     api_keys::configure(cfg);
     customers::configure(cfg);
     products::configure(cfg);
+    leads::configure(cfg);
+    opportunities::configure(cfg);
+    activities::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
     audit::configure(cfg);

@@ -1,9 +1,11 @@
 //! Queries, one module per aggregate: free functions over `&impl ConnectionTrait`,
 //! no business rules.
 
+pub mod activities;
 pub mod audit;
 pub mod counters;
 pub mod customers;
+pub mod leads;
 pub mod opportunities;
 pub mod orders;
 pub mod products;

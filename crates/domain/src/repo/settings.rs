@@ -26,3 +26,25 @@ pub async fn get_or_insert(db: &impl ConnectionTrait, key: &str, value: String) 
     let _ = setting::Entity::insert(row).exec(db).await;
     get(db, key).await?.ok_or_else(|| DbErr::RecordNotFound(format!("setting {key}")))
 }
+
+/// Stores a setting, replacing any earlier value.
+///
+/// # Errors
+/// Database failures.
+pub async fn set(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<(), DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    let row = setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value.to_owned()),
+        updated_at: Set(crate::time::now()),
+    };
+    setting::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,10 +1,12 @@
 //! Use cases. Each public function is one thing a user does; it checks the actor's
 //! rights, owns its transaction and writes the audit entry.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod leads;
 pub mod opportunities;
 pub mod orders;
 pub mod products;

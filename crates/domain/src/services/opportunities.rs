@@ -21,7 +21,7 @@ use crate::time::{now, utc};
 use crate::{Action, Actor, Scope};
 
 /// The largest amount an opportunity may have (cents fit comfortably in 64 bits).
-pub const MAX_AMOUNT_CENTS: i64 = 99_999_999_999_99;
+pub const MAX_AMOUNT_CENTS: i64 = 9_999_999_999_999;
 
 /// An opportunity as the outside world sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -90,11 +90,11 @@ pub struct OpportunityChanges {
     pub lost_reason: Option<Option<String>>,
 }
 
-fn amount_cents(p: &mut Problems, amount: Decimal) -> i64 {
+pub(crate) fn amount_cents(p: &mut Problems, amount: Decimal) -> i64 {
     match to_cents(amount) {
         Some(c) if (0..=MAX_AMOUNT_CENTS).contains(&c) => c,
         Some(_) => {
-            p.add("amount", "must be between 0.00 and 9999999999999.99");
+            p.add("amount", "must be between 0.00 and 99999999999.99");
             0
         }
         None => {
@@ -222,11 +222,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewOpportunit
     Ok(created)
 }
 
-/// Creates an opportunity inside the caller's transaction (lead conversion uses it).
-///
-/// # Errors
-/// As [`create`].
-pub(crate) async fn create_in(
+async fn create_in(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     scope: Scope,
@@ -256,16 +252,44 @@ pub(crate) async fn create_in(
     if let Some(o) = owner {
         require_active_user(txn, "owner_id", o).await?;
     }
+    let probability = input.probability.unwrap_or_else(|| transitions::default_probability(&stage));
+    let row = OpportunityRow {
+        title,
+        customer_id: input.customer_id,
+        lead_id: input.lead_id,
+        amount_cents: amount,
+        stage,
+        probability,
+        expected_close_date: input.expected_close_date,
+        owner_id: owner,
+    };
+    insert_in(txn, actor, row).await
+}
+
+/// A checked opportunity, ready to store.
+pub(crate) struct OpportunityRow {
+    pub title: String,
+    pub customer_id: i64,
+    pub lead_id: Option<i64>,
+    pub amount_cents: i64,
+    pub stage: String,
+    pub probability: i16,
+    pub expected_close_date: Option<NaiveDate>,
+    pub owner_id: Option<i64>,
+}
+
+/// Stores a checked opportunity with its audit entry, inside the caller's transaction.
+pub(crate) async fn insert_in(txn: &impl ConnectionTrait, actor: &Actor, r: OpportunityRow) -> Result<Opportunity> {
     let at = now();
     let id = opportunity::Entity::insert(opportunity::ActiveModel {
-        title: Set(title),
-        customer_id: Set(input.customer_id),
-        lead_id: Set(input.lead_id),
-        amount_cents: Set(amount),
-        probability: Set(input.probability.unwrap_or_else(|| transitions::default_probability(&stage))),
-        stage: Set(stage),
-        expected_close_date: Set(input.expected_close_date),
-        owner_id: Set(owner),
+        title: Set(r.title),
+        customer_id: Set(r.customer_id),
+        lead_id: Set(r.lead_id),
+        amount_cents: Set(r.amount_cents),
+        probability: Set(r.probability),
+        stage: Set(r.stage),
+        expected_close_date: Set(r.expected_close_date),
+        owner_id: Set(r.owner_id),
         lost_reason: Set(None),
         closed_at: Set(None),
         last_activity_at: Set(at),

@@ -20,7 +20,8 @@ use crate::{Action, Actor};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// What kind of event: `audit` (a change to the customer record) for now.
+    /// What kind of event: `audit` (a change to the customer record), `opportunity`,
+    /// `activity`, `quote`, `order`.
     pub kind: String,
     /// A one-line description.
     pub summary: String,
@@ -63,6 +64,57 @@ async fn audit_source(
         .collect())
 }
 
+async fn opportunity_source(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    before: Option<NaiveDateTime>,
+    limit: u64,
+) -> Result<Vec<TimelineEntry>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use crate::entities::opportunity;
+    let mut q = opportunity::Entity::find()
+        .filter(opportunity::Column::CustomerId.eq(customer_id))
+        .filter(opportunity::Column::DeletedAt.is_null());
+    if let Some(t) = before {
+        q = q.filter(opportunity::Column::CreatedAt.lt(t));
+    }
+    let rows = q.order_by_desc(opportunity::Column::CreatedAt).limit(limit).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(crate::services::opportunities::Opportunity::from)
+        .map(|o| TimelineEntry {
+            at: o.created_at,
+            kind: "opportunity".into(),
+            summary: format!("opportunity {} ({}, {})", o.title, o.stage, o.amount),
+            ref_id: o.id,
+            actor: o.owner_id.map(|u| format!("user:{u}")),
+            data: serde_json::to_value(&o).unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn activity_source(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    before: Option<NaiveDateTime>,
+    limit: u64,
+) -> Result<Vec<TimelineEntry>> {
+    let rows = crate::repo::activities::for_customer(db, customer_id, before, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(crate::services::activities::Activity::from)
+        .map(|a| TimelineEntry {
+            at: a.created_at,
+            kind: "activity".into(),
+            summary: format!("{}: {}{}", a.kind, a.subject, if a.done_at.is_some() { " (done)" } else { "" }),
+            ref_id: a.id,
+            actor: Some(format!("user:{}", a.owner_id)),
+            data: serde_json::to_value(&a).unwrap_or_default(),
+        })
+        .collect())
+}
+
 /// Up to `limit` entries of a customer's history older than `before`, newest first.
 ///
 /// # Errors
@@ -78,6 +130,8 @@ pub async fn for_customer(
     visible_customer(db, actor, scope, customer_id).await?;
     let before = before.map(|t| t.naive_utc());
     let mut entries = audit_source(db, customer_id, before, limit).await?;
+    entries.extend(opportunity_source(db, customer_id, before, limit).await?);
+    entries.extend(activity_source(db, customer_id, before, limit).await?);
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.ref_id.cmp(&a.ref_id)));
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(entries)

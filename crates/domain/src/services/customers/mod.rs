@@ -235,18 +235,38 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewCustomer) 
     }
     let txn = db.begin().await?;
     check_owner(&txn, actor, scope, input.owner_id).await?;
-    check_email_free(&txn, input.email.as_deref(), None).await?;
-    let id = insert(&txn, input).await?;
-    let m = repo::find_live(&txn, id).await?.ok_or(DomainError::NotFound("customer"))?;
-    let created = with_tags(&txn, m).await?;
+    let id = create_in(&txn, actor, input).await?;
+    let created = load_in(&txn, id).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Creates a validated customer with its audit entry inside the caller's transaction
+/// (no rights check: the caller has made it). Returns the id.
+///
+/// # Errors
+/// `Duplicate` email, `Invalid`, database failures.
+pub(crate) async fn create_in(txn: &impl ConnectionTrait, actor: &Actor, input: NewCustomer) -> Result<i64> {
+    let input = input.validated(today())?;
+    check_email_free(txn, input.email.as_deref(), None).await?;
+    let id = insert(txn, input).await?;
+    let created = load_in(txn, id).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Change { entity: "customer", entity_id: created.id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
-    txn.commit().await?;
-    Ok(created)
+    Ok(id)
+}
+
+/// A live customer with its tags, without a rights check.
+///
+/// # Errors
+/// `NotFound`, database failures.
+pub(crate) async fn load_in(db: &impl ConnectionTrait, id: i64) -> Result<Customer> {
+    let m = repo::find_live(db, id).await?.ok_or(DomainError::NotFound("customer"))?;
+    with_tags(db, m).await
 }
 
 /// Inserts a validated customer and its tags; returns the new id.
