@@ -103,10 +103,17 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             let started = std::time::Instant::now();
             let report = seed::seed(&db, SeedOptions { customers, seed: s }).await?;
+            let s = report.sales;
             println!(
-                "seeded {} customers and {} products in {:.1} s",
+                "seeded {} customers, {} products, {} orders ({} lines), {} leads, {} opportunities, {} quotes, {} activities in {:.1} s",
                 report.customers,
                 report.products,
+                s.orders,
+                s.order_lines,
+                s.leads,
+                s.opportunities,
+                s.quotes,
+                s.activities,
                 started.elapsed().as_secs_f64()
             );
             print_logins(&report.logins, "demo logins:");

@@ -1,4 +1,6 @@
-//! Demo data: realistic users, customers and products, the same for the same seed.
+//! Demo data: realistic users, customers, products and sales history, the same for the same seed.
+
+mod sales;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
@@ -43,6 +45,8 @@ pub struct SeedReport {
     pub customers: u64,
     /// Products added.
     pub products: u64,
+    /// Sales records added.
+    pub sales: sales::SalesCounts,
 }
 
 const DEMO_USERS: &[(&str, &str, Role)] = &[
@@ -234,22 +238,24 @@ async fn resync_sequence(db: &impl ConnectionTrait, table: &str) -> Result<()> {
 pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedReport> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let system = Actor::system();
-    let mut logins = Vec::new();
+    let logins = demo_logins();
     let mut owners = Vec::new();
-    for (email, name, role) in DEMO_USERS {
-        let password = format!("{}-demo-pass", email.split('@').next().unwrap_or("user"));
-        let user = match user_repo::by_email(db, email).await? {
+    for (login, (_, name, _)) in logins.iter().zip(DEMO_USERS) {
+        let user = match user_repo::by_email(db, &login.email).await? {
             Some(u) => u.id,
             None => {
-                let input =
-                    NewUser { email: (*email).into(), name: (*name).into(), role: *role, password: password.clone() };
+                let input = NewUser {
+                    email: login.email.clone(),
+                    name: (*name).into(),
+                    role: login.role,
+                    password: login.password.clone(),
+                };
                 users::create(db, &system, input).await?.id
             }
         };
-        if *role == Role::Sales {
+        if login.role == Role::Sales {
             owners.push(user);
         }
-        logins.push(DemoLogin { email: (*email).into(), password, role: *role });
     }
 
     let mut products = 0;
@@ -278,7 +284,10 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     }
 
     let today = at.date();
-    let mut next_id = max_id(db).await? + 1;
+    let catalogue = sales::Catalogue::load(db).await?;
+    let mut sales = sales::Generator::start(db, &owners, catalogue, at, opts.customers).await?;
+    let first_id = max_id(db).await? + 1;
+    let mut next_id = first_id;
     let mut remaining = opts.customers;
     const BATCH: u64 = 1000;
     while remaining > 0 {
@@ -291,20 +300,28 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
             let n = remaining.min(BATCH);
             let mut rows = Vec::with_capacity(n as usize);
             let mut tags = Vec::new();
+            let mut owners_of = Vec::with_capacity(n as usize);
             for _ in 0..n {
                 let (row, t) = customer_row(&mut rng, next_id, &owners, today, at);
                 tags.extend(t.into_iter().map(|t| (next_id, t)));
+                let owner = if let Set(o) = &row.owner_id { *o } else { None };
+                owners_of.push((next_id, owner));
                 rows.push(row);
                 next_id += 1;
             }
             customer::Entity::insert_many(rows).exec(&txn).await?;
             customer_repo::insert_tags(&txn, tags).await?;
+            sales.orders_for(&txn, &mut rng, &owners_of).await?;
             remaining -= n;
         }
         txn.commit().await?;
     }
-    resync_sequence(db, "customers").await?;
-    Ok(SeedReport { logins, customers: opts.customers, products })
+    let counts = sales.finish(db, &mut rng, first_id..next_id).await?;
+    for table in ["customers", "orders", "order_lines", "leads", "opportunities", "quotes", "quote_lines", "activities"]
+    {
+        resync_sequence(db, table).await?;
+    }
+    Ok(SeedReport { logins, customers: opts.customers, products, sales: counts })
 }
 
 #[cfg(test)]
@@ -351,5 +368,41 @@ mod tests {
         assert_eq!(snapshot(&db).await.len(), 200);
         let users = crate::entities::user::Entity::find().all(&db).await.expect("users");
         assert_eq!(users.len(), DEMO_USERS.len());
+    }
+
+    #[tokio::test]
+    async fn seeded_sales_history_covers_every_state_and_adds_up() {
+        use std::collections::{BTreeSet, HashMap};
+
+        use crate::entities::{activity, lead, opportunity, order, order_line};
+        let db = testing::db().await;
+        let report = seed(&db, SeedOptions { customers: 300, seed: 3 }).await.expect("seed");
+        assert!(report.sales.orders > 1500, "{:?}", report.sales);
+        let statuses: BTreeSet<String> =
+            lead::Entity::find().all(&db).await.expect("leads").into_iter().map(|l| l.status).collect();
+        assert_eq!(statuses.len(), 5, "{statuses:?}");
+        let stages: BTreeSet<String> =
+            opportunity::Entity::find().all(&db).await.expect("opps").into_iter().map(|o| o.stage).collect();
+        assert_eq!(stages.len(), 6, "{stages:?}");
+        let orders = order::Entity::find().all(&db).await.expect("orders");
+        let mut sums: HashMap<i64, i64> = HashMap::new();
+        for l in order_line::Entity::find().all(&db).await.expect("lines") {
+            *sums.entry(l.order_id).or_default() += l.line_total_cents;
+        }
+        let today = chrono::Utc::now().date_naive();
+        for o in &orders {
+            assert_eq!(sums.get(&o.id).copied().unwrap_or(0), o.total_cents, "order {} adds up", o.number);
+            assert!((today - o.order_date).num_days() < 3 * 365);
+        }
+        let numbers: BTreeSet<&str> = orders.iter().map(|o| o.number.as_str()).collect();
+        assert_eq!(numbers.len(), orders.len(), "order numbers are unique");
+        let overdue = activity::Entity::find()
+            .all(&db)
+            .await
+            .expect("activities")
+            .into_iter()
+            .filter(|a| a.done_at.is_none() && a.due_at.is_some_and(|d| d < crate::time::now()))
+            .count();
+        assert!(overdue > 0, "some follow-ups are overdue");
     }
 }

@@ -1,0 +1,537 @@
+//! Demo sales history: ~3 years of orders with lines (growth, a yearly season and a
+//! November promotion, so that forecasts have something real to fit), leads in every
+//! status, opportunities across stages, quotes and activities (some overdue).
+//!
+//! Rows are written with explicit ids in large batches; 1M customers bring ~10M orders.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, RngCore};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::entities::{activity, counter, lead, opportunity, order, order_line, product, quote, quote_line};
+use crate::error::Result;
+use crate::money::to_cents;
+use crate::rules::pricing::{self, Line};
+use crate::rules::transitions::default_probability;
+
+/// How many sales records a seed run added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SalesCounts {
+    pub orders: u64,
+    pub order_lines: u64,
+    pub leads: u64,
+    pub opportunities: u64,
+    pub quotes: u64,
+    pub activities: u64,
+}
+
+/// Active products with their prices.
+pub struct Catalogue(Vec<(i64, String, i64)>);
+
+impl Catalogue {
+    /// Loads the active products.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn load(db: &DatabaseConnection) -> Result<Self> {
+        let rows: Vec<(i64, String, i64)> = product::Entity::find()
+            .select_only()
+            .column(product::Column::Id)
+            .column(product::Column::Name)
+            .column(product::Column::PriceCents)
+            .filter(product::Column::Active.eq(true))
+            .filter(product::Column::DeletedAt.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self(rows))
+    }
+}
+
+const HISTORY_DAYS: i64 = 3 * 365;
+const ORDER_CHUNK: usize = 1000;
+const LINE_CHUNK: usize = 3000;
+
+/// Writes sales records while customers are seeded, then the rest at the end.
+pub struct Generator {
+    reps: Vec<i64>,
+    catalogue: Catalogue,
+    at: NaiveDateTime,
+    next_order: i64,
+    next_line: i64,
+    order_numbers: HashMap<i32, i64>,
+    counts: SalesCounts,
+}
+
+async fn max_id<E: EntityTrait>(db: &impl ConnectionTrait, col: E::Column) -> Result<i64> {
+    let max: Option<Option<i64>> = E::find().select_only().column_as(col.max(), "m").into_tuple().one(db).await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+async fn counter_value(db: &impl ConnectionTrait, name: &str) -> Result<i64> {
+    Ok(counter::Entity::find_by_id(name.to_owned()).one(db).await?.map_or(0, |c| c.value))
+}
+
+async fn store_counter(db: &impl ConnectionTrait, name: &str, value: i64) -> Result<()> {
+    counter::Entity::insert(counter::ActiveModel { name: Set(name.to_owned()), value: Set(value) })
+        .on_conflict_do_nothing_on([counter::Column::Name])
+        .exec(db)
+        .await?;
+    counter::Entity::update_many()
+        .set(counter::ActiveModel { value: Set(value), ..Default::default() })
+        .filter(counter::Column::Name.eq(name))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Relative order volume on a day `back` days ago: growth towards today, a winter
+/// high season, and the November 11 promotion week.
+fn demand(day: NaiveDate, back: i64) -> f64 {
+    let t = 1.0 - back as f64 / HISTORY_DAYS as f64;
+    let growth = 0.6 + 0.8 * t;
+    let month = f64::from(day.month0());
+    let season = 1.0 + 0.25 * (2.0 * std::f64::consts::PI * (month - 11.0) / 12.0).cos();
+    let promo = if day.month() == 11 && (8..=14).contains(&day.day()) { 1.8 } else { 1.0 };
+    growth * season * promo
+}
+
+impl Generator {
+    /// Prepares ids and document counters after what the database holds.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn start(
+        db: &DatabaseConnection,
+        reps: &[i64],
+        catalogue: Catalogue,
+        at: NaiveDateTime,
+        _customers: u64,
+    ) -> Result<Self> {
+        Ok(Self {
+            reps: reps.to_vec(),
+            catalogue,
+            at,
+            next_order: max_id::<order::Entity>(db, order::Column::Id).await? + 1,
+            next_line: max_id::<order_line::Entity>(db, order_line::Column::Id).await? + 1,
+            order_numbers: HashMap::new(),
+            counts: SalesCounts::default(),
+        })
+    }
+
+    fn order_date(&self, rng: &mut StdRng) -> (NaiveDate, i64) {
+        // Rejection sampling against the demand curve (its maximum is below 3.2).
+        loop {
+            let back = rng.random_range(0..HISTORY_DAYS);
+            let day = self.at.date() - Duration::days(back);
+            if rng.random::<f64>() * 3.2 < demand(day, back) {
+                return (day, back);
+            }
+        }
+    }
+
+    async fn order_number(&mut self, db: &impl ConnectionTrait, year: i32) -> Result<String> {
+        let n = match self.order_numbers.get_mut(&year) {
+            Some(n) => n,
+            None => {
+                let start = counter_value(db, &format!("order:{year}")).await?;
+                self.order_numbers.entry(year).or_insert(start)
+            }
+        };
+        *n += 1;
+        Ok(format!("O-{year}-{:06}", *n))
+    }
+
+    fn lines(&self, rng: &mut StdRng) -> Vec<(i64, String, i64, i64, i32, i64)> {
+        let n = rng.random_range(1..=5usize).min(self.catalogue.0.len());
+        self.catalogue
+            .0
+            .choose_multiple(rng, n)
+            .map(|(id, name, price)| {
+                let qty = rng.random_range(1..=5i64);
+                let discount_bp = *[0, 0, 0, 500, 1000].choose(rng).unwrap_or(&0);
+                let amounts = pricing::line(Line {
+                    quantity: Decimal::from(qty),
+                    unit_price: Decimal::new(*price, 2),
+                    discount_pct: Decimal::new(i64::from(discount_bp), 2),
+                });
+                (*id, name.clone(), qty * 1000, *price, discount_bp, to_cents(amounts.total).unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// Orders for a batch of new customers (id, owner): about ten each over three years.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn orders_for(
+        &mut self,
+        db: &impl ConnectionTrait,
+        rng: &mut StdRng,
+        customers: &[(i64, Option<i64>)],
+    ) -> Result<()> {
+        if self.catalogue.0.is_empty() {
+            return Ok(());
+        }
+        let mut orders = Vec::with_capacity(ORDER_CHUNK);
+        let mut lines = Vec::with_capacity(LINE_CHUNK);
+        for (customer_id, owner) in customers {
+            for _ in 0..rng.random_range(0..=20) {
+                let (day, back) = self.order_date(rng);
+                let number = self.order_number(db, day.year()).await?;
+                let status = match back {
+                    0..7 => *["pending", "paid"].choose(rng).unwrap_or(&"pending"),
+                    7..30 => *["shipped", "completed"].choose(rng).unwrap_or(&"shipped"),
+                    _ if rng.random_bool(0.04) => "cancelled",
+                    _ => "completed",
+                };
+                let id = self.next_order;
+                self.next_order += 1;
+                let mut total = 0;
+                for (pos, (product_id, name, qty, price, disc, line_total)) in self.lines(rng).into_iter().enumerate() {
+                    total += line_total;
+                    lines.push(order_line::ActiveModel {
+                        id: Set(self.next_line),
+                        order_id: Set(id),
+                        position: Set(i32::try_from(pos).unwrap_or(0) + 1),
+                        product_id: Set(Some(product_id)),
+                        description: Set(name),
+                        quantity_milli: Set(qty),
+                        unit_price_cents: Set(price),
+                        discount_bp: Set(disc),
+                        line_total_cents: Set(line_total),
+                    });
+                    self.next_line += 1;
+                }
+                let created = day.and_hms_opt(rng.random_range(8..20), rng.random_range(0..60), 0).unwrap_or(self.at);
+                orders.push(order::ActiveModel {
+                    id: Set(id),
+                    number: Set(number),
+                    customer_id: Set(*customer_id),
+                    quote_id: Set(None),
+                    owner_id: Set(*owner),
+                    order_date: Set(day),
+                    status: Set(status.to_owned()),
+                    currency: Set("CNY".into()),
+                    tax_rate_bp: Set(0),
+                    tax_cents: Set(0),
+                    total_cents: Set(total),
+                    notes: Set(None),
+                    created_at: Set(created),
+                    updated_at: Set(created),
+                    version: Set(1),
+                });
+                if orders.len() >= ORDER_CHUNK {
+                    self.flush(db, &mut orders, &mut lines).await?;
+                }
+            }
+        }
+        self.flush(db, &mut orders, &mut lines).await
+    }
+
+    async fn flush(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orders: &mut Vec<order::ActiveModel>,
+        lines: &mut Vec<order_line::ActiveModel>,
+    ) -> Result<()> {
+        self.counts.orders += orders.len() as u64;
+        self.counts.order_lines += lines.len() as u64;
+        if !orders.is_empty() {
+            order::Entity::insert_many(std::mem::take(orders)).exec(db).await?;
+        }
+        for chunk in std::mem::take(lines).chunks(LINE_CHUNK) {
+            order_line::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(())
+    }
+
+    /// Leads, opportunities, quotes and activities over the new customers; stores the
+    /// document counters. Returns what was added.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn finish(
+        mut self,
+        db: &DatabaseConnection,
+        rng: &mut StdRng,
+        customers: Range<i64>,
+    ) -> Result<SalesCounts> {
+        let txn = db.begin().await?;
+        for (year, n) in &self.order_numbers {
+            store_counter(&txn, &format!("order:{year}"), *n).await?;
+        }
+        let n = u64::try_from(customers.end - customers.start).unwrap_or(0);
+        if n > 0 && !self.reps.is_empty() {
+            let opp_ids = self.opportunities(&txn, rng, customers.clone(), (n / 20).max(15)).await?;
+            let lead_ids = self.leads(&txn, rng, customers.clone(), (n / 10).max(20)).await?;
+            self.quotes(&txn, rng, &opp_ids, (n / 50).max(10)).await?;
+            self.activities(&txn, rng, customers, &lead_ids, &opp_ids, (n / 5).max(30)).await?;
+        }
+        txn.commit().await?;
+        Ok(self.counts)
+    }
+
+    fn rep(&self, rng: &mut StdRng) -> i64 {
+        self.reps.choose(rng).copied().unwrap_or_default()
+    }
+
+    fn past(&self, rng: &mut StdRng, days: i64) -> NaiveDateTime {
+        self.at - Duration::minutes(rng.random_range(0..days * 24 * 60))
+    }
+
+    async fn opportunities(
+        &mut self,
+        db: &impl ConnectionTrait,
+        rng: &mut StdRng,
+        customers: Range<i64>,
+        count: u64,
+    ) -> Result<Vec<i64>> {
+        let mut next = max_id::<opportunity::Entity>(db, opportunity::Column::Id).await? + 1;
+        let stages = ["prospecting", "qualification", "proposal", "negotiation", "won", "lost"];
+        let mut ids = Vec::new();
+        let mut rows = Vec::new();
+        for i in 0..count {
+            let stage = stages[usize::try_from(i).unwrap_or(0) % stages.len()];
+            let created = self.past(rng, 180);
+            let closed = matches!(stage, "won" | "lost").then(|| created + Duration::days(rng.random_range(5..60)));
+            rows.push(opportunity::ActiveModel {
+                id: Set(next),
+                title: Set(format!(
+                    "{} deal",
+                    ["Annual", "Expansion", "Pilot", "Renewal", "Upgrade"][rng.random_range(0..5)]
+                )),
+                customer_id: Set(rng.random_range(customers.clone())),
+                lead_id: Set(None),
+                amount_cents: Set(rng.random_range(10..500) * 100_000),
+                stage: Set(stage.to_owned()),
+                probability: Set(default_probability(stage)),
+                expected_close_date: Set(Some((self.at + Duration::days(rng.random_range(-30..120))).date())),
+                owner_id: Set(Some(self.rep(rng))),
+                lost_reason: Set((stage == "lost")
+                    .then(|| (*["price", "timing", "competitor"].choose(rng).unwrap_or(&"price")).to_owned())),
+                closed_at: Set(closed.map(|c| c.min(self.at))),
+                last_activity_at: Set(created),
+                created_at: Set(created),
+                updated_at: Set(created),
+                deleted_at: Set(None),
+                version: Set(1),
+            });
+            ids.push(next);
+            next += 1;
+        }
+        self.counts.opportunities += rows.len() as u64;
+        for chunk in rows.chunks(1000) {
+            opportunity::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(ids)
+    }
+
+    async fn leads(
+        &mut self,
+        db: &impl ConnectionTrait,
+        rng: &mut StdRng,
+        customers: Range<i64>,
+        count: u64,
+    ) -> Result<Vec<i64>> {
+        let mut next = max_id::<lead::Entity>(db, lead::Column::Id).await? + 1;
+        let statuses = ["new", "new", "contacted", "qualified", "disqualified", "converted"];
+        let companies =
+            ["Jade Imports", "Harbour Logistics", "Silk Road Tea", "Northwind", "Blue Sky Media", "Red Lantern Foods"];
+        let mut ids = Vec::new();
+        let mut rows = Vec::new();
+        for i in 0..count {
+            let status = statuses[usize::try_from(i).unwrap_or(0) % statuses.len()];
+            let created = self.past(rng, 60);
+            let company = *companies.choose(rng).unwrap_or(&"Northwind");
+            let name = format!("Contact {}", rng.next_u32() % 100_000);
+            rows.push(lead::ActiveModel {
+                id: Set(next),
+                name_lower: Set(name.to_lowercase()),
+                name: Set(name),
+                company: Set(Some(company.to_owned())),
+                email: Set(Some(format!("lead{next}@example.net"))),
+                phone: Set(None),
+                source: Set(
+                    (*["web", "referral", "event", "campaign", "other"].choose(rng).unwrap_or(&"web")).to_owned()
+                ),
+                status: Set(status.to_owned()),
+                owner_id: Set(Some(self.rep(rng))),
+                notes: Set(None),
+                customer_id: Set((status == "converted").then(|| rng.random_range(customers.clone()))),
+                opportunity_id: Set(None),
+                converted_at: Set((status == "converted").then_some(created + Duration::days(3))),
+                last_activity_at: Set(created),
+                created_at: Set(created),
+                updated_at: Set(created),
+                deleted_at: Set(None),
+                version: Set(1),
+            });
+            ids.push(next);
+            next += 1;
+        }
+        self.counts.leads += rows.len() as u64;
+        for chunk in rows.chunks(1000) {
+            lead::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(ids)
+    }
+
+    async fn quotes(&mut self, db: &impl ConnectionTrait, rng: &mut StdRng, opps: &[i64], count: u64) -> Result<()> {
+        let mut next = max_id::<quote::Entity>(db, quote::Column::Id).await? + 1;
+        let mut next_line = max_id::<quote_line::Entity>(db, quote_line::Column::Id).await? + 1;
+        let year = self.at.year();
+        let counter_name = format!("quote:{year}");
+        let mut number = counter_value(db, &counter_name).await?;
+        let opp_rows: Vec<(i64, i64, Option<i64>)> = opportunity::Entity::find()
+            .select_only()
+            .column(opportunity::Column::Id)
+            .column(opportunity::Column::CustomerId)
+            .column(opportunity::Column::OwnerId)
+            .filter(opportunity::Column::Id.is_in(opps.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let statuses = ["draft", "sent", "sent", "accepted", "rejected"];
+        for i in 0..count.min(opp_rows.len() as u64) {
+            let (opp, customer, owner) = opp_rows[usize::try_from(i).unwrap_or(0)];
+            let status = statuses[usize::try_from(i).unwrap_or(0) % statuses.len()];
+            let lines = self.lines(rng);
+            let net: i64 = lines.iter().map(|l| l.5).sum();
+            let gross: i64 = lines.iter().map(|l| l.2 / 1000 * l.3).sum();
+            let tax = to_cents(pricing::round(Decimal::new(net, 2) * Decimal::new(13, 2))).unwrap_or(0);
+            let created = self.past(rng, 40);
+            number += 1;
+            quote::Entity::insert(quote::ActiveModel {
+                id: Set(next),
+                number: Set(format!("Q-{year}-{number:06}")),
+                customer_id: Set(customer),
+                opportunity_id: Set(Some(opp)),
+                owner_id: Set(owner),
+                status: Set(status.to_owned()),
+                valid_until: Set((created + Duration::days(30)).date()),
+                currency: Set("CNY".into()),
+                tax_rate_bp: Set(1300),
+                subtotal_cents: Set(gross),
+                discount_cents: Set(gross - net),
+                tax_cents: Set(tax),
+                total_cents: Set(net + tax),
+                notes: Set(None),
+                sent_at: Set((status != "draft").then_some(created)),
+                decided_at: Set(matches!(status, "accepted" | "rejected").then(|| created + Duration::days(2))),
+                order_id: Set(None),
+                created_at: Set(created),
+                updated_at: Set(created),
+                deleted_at: Set(None),
+                version: Set(1),
+            })
+            .exec(db)
+            .await?;
+            let rows: Vec<quote_line::ActiveModel> = lines
+                .into_iter()
+                .enumerate()
+                .map(|(pos, (product_id, name, qty, price, disc, total))| {
+                    let row = quote_line::ActiveModel {
+                        id: Set(next_line),
+                        quote_id: Set(next),
+                        position: Set(i32::try_from(pos).unwrap_or(0) + 1),
+                        product_id: Set(Some(product_id)),
+                        description: Set(name),
+                        quantity_milli: Set(qty),
+                        unit_price_cents: Set(price),
+                        discount_bp: Set(disc),
+                        line_total_cents: Set(total),
+                    };
+                    next_line += 1;
+                    row
+                })
+                .collect();
+            quote_line::Entity::insert_many(rows).exec(db).await?;
+            self.counts.quotes += 1;
+            next += 1;
+        }
+        store_counter(db, &counter_name, number).await
+    }
+
+    async fn activities(
+        &mut self,
+        db: &impl ConnectionTrait,
+        rng: &mut StdRng,
+        customers: Range<i64>,
+        leads: &[i64],
+        opps: &[i64],
+        count: u64,
+    ) -> Result<()> {
+        let mut next = max_id::<activity::Entity>(db, activity::Column::Id).await? + 1;
+        let kinds = ["call", "email", "meeting", "note", "task"];
+        let subjects = [
+            "Follow up on quote",
+            "Intro call",
+            "Send brochure",
+            "Quarterly review",
+            "Check delivery",
+            "Discuss renewal",
+        ];
+        let mut rows = Vec::new();
+        for _ in 0..count {
+            let created = self.past(rng, 90);
+            let due = created + Duration::days(rng.random_range(1..30));
+            // Past due dates are mostly done; a fifth stay open and show up as overdue.
+            let done = (due < self.at && rng.random_bool(0.8)).then_some(due);
+            let (customer_id, lead_id, opportunity_id) = match rng.random_range(0..3) {
+                0 if !leads.is_empty() => (None, leads.choose(rng).copied(), None),
+                1 if !opps.is_empty() => (None, None, opps.choose(rng).copied()),
+                _ => (Some(rng.random_range(customers.clone())), None, None),
+            };
+            rows.push(activity::ActiveModel {
+                id: Set(next),
+                kind: Set((*kinds.choose(rng).unwrap_or(&"call")).to_owned()),
+                subject: Set((*subjects.choose(rng).unwrap_or(&"Intro call")).to_owned()),
+                body: Set(None),
+                due_at: Set(Some(due)),
+                done_at: Set(done),
+                owner_id: Set(self.rep(rng)),
+                customer_id: Set(customer_id),
+                lead_id: Set(lead_id),
+                opportunity_id: Set(opportunity_id),
+                created_at: Set(created),
+                updated_at: Set(created),
+                deleted_at: Set(None),
+                version: Set(1),
+            });
+            next += 1;
+        }
+        self.counts.activities += rows.len() as u64;
+        for chunk in rows.chunks(1000) {
+            activity::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demand_grows_and_peaks_in_the_promotion() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        let old = demand(today - Duration::days(3 * 365 - 1), 3 * 365 - 1);
+        let recent = demand(today - Duration::days(1), 1);
+        assert!(recent > old, "{recent} > {old}");
+        let promo = demand(NaiveDate::from_ymd_opt(2025, 11, 11).expect("date"), 379);
+        let plain = demand(NaiveDate::from_ymd_opt(2025, 11, 20).expect("date"), 370);
+        assert!(promo > 1.5 * plain);
+        assert!((0..HISTORY_DAYS).all(|b| demand(today - Duration::days(b), b) < 3.2));
+    }
+}
