@@ -236,6 +236,15 @@ impl Actor {
             .ok_or_else(|| DomainError::Forbidden(format!("role {} may not do {}", self.role, action.as_str())))
     }
 
+    /// The owner a query must be restricted to under `scope` (`None`: no restriction).
+    /// An API key with an own-records role owns nothing, so it matches no record.
+    pub fn owner_filter(&self, scope: Scope) -> Option<i64> {
+        match scope {
+            All => None,
+            Own => Some(self.user_id.unwrap_or(-1)),
+        }
+    }
+
     /// Whether a record owned by `owner_id` is visible under `scope`.
     pub fn reaches(&self, scope: Scope, owner_id: Option<i64>) -> bool {
         match scope {

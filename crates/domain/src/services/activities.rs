@@ -90,13 +90,6 @@ fn check_kind(p: &mut Problems, kind: &str) {
     }
 }
 
-fn owner_restriction(actor: &Actor, scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Own => Some(actor.user_id.unwrap_or(-1)),
-    }
-}
-
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64) -> Result<activity::Model> {
     match repo::find_live(db, id).await? {
         Some(m) if actor.reaches(scope, Some(m.owner_id)) => Ok(m),
@@ -161,7 +154,7 @@ pub async fn list(
         p.finish()?;
     }
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
-    let (rows, total, next) = repo::list(db, filter, owner_restriction(actor, scope), &keys, paging).await?;
+    let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     Ok(crate::repo::page_of(rows.into_iter().map(Activity::from).collect(), paging, total, next))
 }
 

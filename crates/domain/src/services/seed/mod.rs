@@ -1,5 +1,6 @@
 //! Demo data: realistic users, customers, products and sales history, the same for the same seed.
 
+mod pipeline;
 mod sales;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};

@@ -1,6 +1,10 @@
 //! Opportunities: possible deals with a customer, moving through stages.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod model;
+
+pub use model::{NewOpportunity, Opportunity, OpportunityChanges};
+
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
@@ -17,78 +21,11 @@ use crate::rules::transitions::{self, OPPORTUNITY};
 use crate::rules::validate::{self, Problems};
 use crate::services::customers::{check_version, visible_customer};
 use crate::services::{require_active_user, snapshot};
-use crate::time::{now, utc};
+use crate::time::now;
 use crate::{Action, Actor, Scope};
 
 /// The largest amount an opportunity may have (cents fit comfortably in 64 bits).
 pub const MAX_AMOUNT_CENTS: i64 = 9_999_999_999_999;
-
-/// An opportunity as the outside world sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Opportunity {
-    pub id: i64,
-    pub title: String,
-    pub customer_id: i64,
-    pub lead_id: Option<i64>,
-    pub amount: Decimal,
-    pub stage: String,
-    pub probability: i16,
-    pub expected_close_date: Option<NaiveDate>,
-    pub owner_id: Option<i64>,
-    pub lost_reason: Option<String>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
-
-impl From<opportunity::Model> for Opportunity {
-    fn from(m: opportunity::Model) -> Self {
-        Self {
-            id: m.id,
-            title: m.title,
-            customer_id: m.customer_id,
-            lead_id: m.lead_id,
-            amount: from_cents(m.amount_cents),
-            stage: m.stage,
-            probability: m.probability,
-            expected_close_date: m.expected_close_date,
-            owner_id: m.owner_id,
-            lost_reason: m.lost_reason,
-            closed_at: m.closed_at.map(utc),
-            created_at: utc(m.created_at),
-            updated_at: utc(m.updated_at),
-            version: m.version,
-        }
-    }
-}
-
-/// The fields an opportunity is created from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewOpportunity {
-    pub title: String,
-    pub customer_id: i64,
-    pub lead_id: Option<i64>,
-    pub amount: Decimal,
-    /// Defaults to `prospecting`; must be an open stage.
-    pub stage: Option<String>,
-    /// Defaults by stage.
-    pub probability: Option<i16>,
-    pub expected_close_date: Option<NaiveDate>,
-    pub owner_id: Option<i64>,
-}
-
-/// A partial update.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OpportunityChanges {
-    pub title: Option<String>,
-    pub amount: Option<Decimal>,
-    pub stage: Option<String>,
-    pub probability: Option<i16>,
-    pub expected_close_date: Option<Option<NaiveDate>>,
-    pub owner_id: Option<Option<i64>>,
-    pub lost_reason: Option<Option<String>>,
-}
 
 pub(crate) fn amount_cents(p: &mut Problems, amount: Decimal) -> i64 {
     match to_cents(amount) {
@@ -107,13 +44,6 @@ pub(crate) fn amount_cents(p: &mut Problems, amount: Decimal) -> i64 {
 fn check_probability(p: &mut Problems, probability: Option<i16>) {
     if probability.is_some_and(|v| !(0..=100).contains(&v)) {
         p.add("probability", "must be between 0 and 100");
-    }
-}
-
-fn owner_restriction(actor: &Actor, scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Own => Some(actor.user_id.unwrap_or(-1)),
     }
 }
 
@@ -171,7 +101,7 @@ pub async fn list(
         ));
     }
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
-    let (rows, total, next) = repo::list(db, filter, owner_restriction(actor, scope), &keys, paging).await?;
+    let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     Ok(crate::repo::page_of(rows.into_iter().map(Opportunity::from).collect(), paging, total, next))
 }
 
@@ -195,7 +125,7 @@ pub async fn pipeline(
     filter: &OpportunityFilter,
 ) -> Result<Vec<PipelineStage>> {
     let scope = actor.require(Action::OpportunitiesRead)?;
-    let rows = repo::pipeline(db, filter, owner_restriction(actor, scope)).await?;
+    let rows = repo::pipeline(db, filter, actor.owner_filter(scope)).await?;
     Ok(transitions::states(OPPORTUNITY)
         .into_iter()
         .map(|stage| {

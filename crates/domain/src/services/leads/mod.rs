@@ -1,32 +1,33 @@
 //! Leads: people who might buy, assigned automatically, converted into a customer
 //! and an opportunity once qualified.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
+mod assignment;
+mod convert;
+
+use assignment::assign;
+pub use assignment::{assignment_rule, get_assignment_rule, set_assignment_rule};
+pub use convert::{Conversion, Converted, convert};
+
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::Serialize;
 
-use crate::entities::{lead, user};
+use crate::entities::lead;
 use crate::error::{DomainError, Result};
 use crate::list::{Page, Paging, parse_sort};
 use crate::repo::audit::{self, Change};
 use crate::repo::leads::{self as repo, LeadFilter};
-use crate::repo::{counters, customers as customer_repo, settings};
-use crate::rules::assignment::{self, Rule};
 use crate::rules::transitions::{self, LEAD};
 use crate::rules::validate::{self, Problems};
-use crate::services::customers::{self, Customer, NewCustomer, check_version};
-use crate::services::opportunities::{self, Opportunity, OpportunityRow};
+use crate::services::customers::check_version;
 use crate::services::{require_active_user, snapshot};
 use crate::time::{now, utc};
-use crate::{Action, Actor, Role, Scope};
+use crate::{Action, Actor, Scope};
 
 /// Where a lead came from.
 pub const SOURCES: &[&str] = &["web", "referral", "event", "campaign", "import", "other"];
-const RULE_KEY: &str = "lead_assignment";
 
 /// A lead as the outside world sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -99,26 +100,6 @@ pub struct LeadChanges {
     pub owner_id: Option<Option<i64>>,
 }
 
-/// What conversion may set on the new opportunity.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Conversion {
-    /// Defaults to "<company or name> opportunity".
-    pub opportunity_title: Option<String>,
-    /// Defaults to 0.00.
-    pub amount: Option<Decimal>,
-    pub expected_close_date: Option<NaiveDate>,
-}
-
-/// The outcome of a conversion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Converted {
-    pub lead: Lead,
-    pub customer: Customer,
-    /// Whether the customer existed already (found by email) and was linked.
-    pub customer_linked: bool,
-    pub opportunity: Opportunity,
-}
-
 struct Valid {
     name: String,
     company: Option<String>,
@@ -151,14 +132,7 @@ fn validated(
     }
 }
 
-fn owner_restriction(actor: &Actor, scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Own => Some(actor.user_id.unwrap_or(-1)),
-    }
-}
-
-async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64) -> Result<lead::Model> {
+pub(super) async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64) -> Result<lead::Model> {
     match repo::find_live(db, id).await? {
         Some(m) if actor.reaches(scope, m.owner_id) => Ok(m),
         _ => Err(DomainError::NotFound("lead")),
@@ -172,68 +146,6 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64
 pub async fn check_visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<()> {
     let scope = actor.require(Action::LeadsRead)?;
     visible(db, actor, scope, id).await.map(|_| ())
-}
-
-/// The configured assignment rule (round-robin unless set otherwise).
-///
-/// # Errors
-/// Database failures.
-pub async fn assignment_rule(db: &impl ConnectionTrait) -> Result<Rule> {
-    Ok(settings::get(db, RULE_KEY).await?.and_then(|v| Rule::parse(&v)).unwrap_or(Rule::RoundRobin))
-}
-
-/// Reads the assignment rule as an admin or manager.
-///
-/// # Errors
-/// `Forbidden`, database failures.
-pub async fn get_assignment_rule(db: &impl ConnectionTrait, actor: &Actor) -> Result<Rule> {
-    actor.require(Action::SettingsManage)?;
-    assignment_rule(db).await
-}
-
-/// Sets the assignment rule.
-///
-/// # Errors
-/// `Forbidden`, database failures.
-pub async fn set_assignment_rule(db: &DatabaseConnection, actor: &Actor, rule: Rule) -> Result<Rule> {
-    actor.require(Action::SettingsManage)?;
-    let txn = db.begin().await?;
-    let before = assignment_rule(&txn).await?;
-    settings::set(&txn, RULE_KEY, rule.as_str()).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            entity: "setting",
-            entity_id: 0,
-            action: "update",
-            before: Some(serde_json::json!({ RULE_KEY: before.as_str() })),
-            after: Some(serde_json::json!({ RULE_KEY: rule.as_str() })),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(rule)
-}
-
-/// Picks the owner of a new lead by the configured rule, inside the creating
-/// transaction. Both rules first take the round-robin counter's row lock, so that
-/// concurrent creations are assigned one after the other.
-async fn assign(txn: &impl ConnectionTrait) -> Result<Option<i64>> {
-    let reps: Vec<i64> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::Role.eq(Role::Sales.as_str()))
-        .filter(user::Column::Active.eq(true))
-        .order_by_asc(user::Column::Id)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let turn = counters::next(txn, "lead_round_robin").await?;
-    Ok(match assignment_rule(txn).await? {
-        Rule::RoundRobin => assignment::round_robin(&reps, turn),
-        Rule::LeastOpen => assignment::least_open(&reps, &repo::open_counts(txn, &reps).await?),
-    })
 }
 
 /// One lead.
@@ -266,7 +178,7 @@ pub async fn list(
     }
     p.finish()?;
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
-    let (rows, total, next) = repo::list(db, filter, owner_restriction(actor, scope), &keys, paging).await?;
+    let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     Ok(crate::repo::page_of(rows.into_iter().map(Lead::from).collect(), paging, total, next))
 }
 
@@ -445,95 +357,4 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64, expected: O
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Converts a qualified lead, in one transaction: links the customer with the lead's
-/// email (or creates one, owned by the lead's owner), creates an opportunity owned by
-/// the lead's owner, and marks the lead converted. Any failure leaves nothing behind.
-///
-/// # Errors
-/// `Forbidden`, `NotFound`, `Conflict` (already converted), `InvalidTransition` (not
-/// qualified), `Invalid` (e.g. the owner is no longer active), database failures.
-pub async fn convert(db: &DatabaseConnection, actor: &Actor, id: i64, opts: Conversion) -> Result<Converted> {
-    let scope = actor.require(Action::LeadsWrite)?;
-    let mut p = Problems::default();
-    let amount = opportunities::amount_cents(&mut p, opts.amount.unwrap_or_default());
-    let title = opts.opportunity_title.as_deref().map(|t| validate::required(&mut p, "opportunity_title", t, 200));
-    p.finish()?;
-    let txn = db.begin().await?;
-    let cur = visible(&txn, actor, scope, id).await?;
-    if cur.status == "converted" {
-        return Err(DomainError::Conflict(format!("lead {id} was already converted")));
-    }
-    transitions::check(LEAD, &cur.status, "converted")?;
-    let before = Lead::from(cur.clone());
-
-    let existing = match &cur.email {
-        Some(e) => customer_repo::id_by_email(&txn, e).await?,
-        None => None,
-    };
-    let (customer_id, linked) = match existing {
-        Some(cid) => (cid, true),
-        None => {
-            let input = NewCustomer {
-                name: cur.name.clone(),
-                email: cur.email.clone(),
-                phone: cur.phone.clone(),
-                company: cur.company.clone(),
-                owner_id: cur.owner_id,
-                source: Some(cur.source.clone()),
-                notes: cur.notes.clone(),
-                ..Default::default()
-            };
-            (customers::create_in(&txn, actor, input).await?, false)
-        }
-    };
-    // Checked only now, after the customer was written: a failure here must undo it.
-    if let Some(owner) = cur.owner_id {
-        require_active_user(&txn, "owner_id", owner).await?;
-    }
-    let opportunity = opportunities::insert_in(
-        &txn,
-        actor,
-        OpportunityRow {
-            title: title
-                .unwrap_or_else(|| format!("{} opportunity", cur.company.clone().unwrap_or_else(|| cur.name.clone()))),
-            customer_id,
-            lead_id: Some(id),
-            amount_cents: amount,
-            stage: "prospecting".into(),
-            probability: transitions::default_probability("prospecting"),
-            expected_close_date: opts.expected_close_date,
-            owner_id: cur.owner_id,
-        },
-    )
-    .await?;
-    let at = now();
-    let res = lead::Entity::update_many()
-        .set(lead::ActiveModel {
-            status: Set("converted".into()),
-            customer_id: Set(Some(customer_id)),
-            opportunity_id: Set(Some(opportunity.id)),
-            converted_at: Set(Some(at)),
-            updated_at: Set(at),
-            version: Set(cur.version + 1),
-            ..Default::default()
-        })
-        .filter(lead::Column::Id.eq(id))
-        .filter(lead::Column::Version.eq(cur.version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(DomainError::StaleVersion { expected: cur.version, current: cur.version + 1 });
-    }
-    let lead: Lead = repo::find_live(&txn, id).await?.ok_or(DomainError::NotFound("lead"))?.into();
-    audit::record(
-        &txn,
-        actor,
-        Change { entity: "lead", entity_id: id, action: "convert", before: snapshot(&before), after: snapshot(&lead) },
-    )
-    .await?;
-    let customer = customers::load_in(&txn, customer_id).await?;
-    txn.commit().await?;
-    Ok(Converted { lead, customer, customer_linked: linked, opportunity })
 }
