@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
 mod m20261125_000002_sales;
+mod m20261125_000003_service;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -13,6 +14,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_foundation::Migration), Box::new(m20261125_000002_sales::Migration)]
+        vec![
+            Box::new(m20261125_000001_foundation::Migration),
+            Box::new(m20261125_000002_sales::Migration),
+            Box::new(m20261125_000003_service::Migration),
+        ]
     }
 }

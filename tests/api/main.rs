@@ -14,4 +14,5 @@ mod orders;
 mod platform;
 mod products;
 mod quotes;
+mod service_requests;
 mod users;

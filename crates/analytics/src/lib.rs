@@ -1,1 +1,4 @@
-//! Pure numerics for Rapport (OLS forecast, RFM, recommendations): no database, no runtime, no clock.
+//! Pure numerics for Rapport (OLS forecast, RFM, recommendations, service statistics):
+//! no database, no runtime, no clock — callers pass plain values.
+
+pub mod service_stats;

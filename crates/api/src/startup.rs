@@ -92,6 +92,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(scope("/api/v1").configure(routes::api_v1))
+        .configure(routes::public)
         .split_for_parts();
     document_roles(&mut doc);
     doc
@@ -166,6 +167,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .into_utoipa_app()
                 .service(scope("/api/v1").configure(routes::api_v1).default_service(web::to(error::not_found)))
+                .configure(routes::public)
                 .split_for_parts();
             let app = app
                 .service(routes::health::health)

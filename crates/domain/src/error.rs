@@ -68,6 +68,9 @@ pub enum DomainError {
     /// An import was rejected as a whole; every bad row is listed.
     #[error("import rejected: {} problem(s)", .0.len())]
     ImportRejected(Vec<FieldError>),
+    /// The thing existed but is no longer available (an expired link).
+    #[error("{0}")]
+    Gone(String),
     /// Credentials or a token were wrong, expired or revoked.
     #[error("{0}")]
     Unauthenticated(String),

@@ -9,6 +9,7 @@ pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
+pub mod service_requests;
 pub mod users;
 
 use actix_web::HttpRequest;

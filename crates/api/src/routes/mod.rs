@@ -12,6 +12,8 @@ pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
+pub mod rating;
+pub mod service_requests;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -26,7 +28,13 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     leads::configure(cfg);
     opportunities::configure(cfg);
     activities::configure(cfg);
+    service_requests::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
     audit::configure(cfg);
+}
+
+/// Public pages outside `/api/v1` that are still part of the documented API.
+pub fn public(cfg: &mut ServiceConfig) {
+    rating::configure(cfg);
 }

@@ -14,5 +14,7 @@ pub mod product;
 pub mod quote;
 pub mod quote_line;
 pub mod refresh_token;
+pub mod service_request;
+pub mod service_update;
 pub mod setting;
 pub mod user;

@@ -10,6 +10,7 @@ pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
+pub mod service_requests;
 pub mod settings;
 pub mod users;
 
@@ -222,4 +223,18 @@ pub fn page_of<T>(items: Vec<T>, paging: &Paging, total: Option<u64>, next: Opti
         Paging::Cursor { per_page, .. } => (None, *per_page),
     };
     crate::list::Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) }
+}
+
+/// Begins a transaction whose reads see what others committed while it waited on a
+/// lock (assignment counts after taking the counter's row lock). PostgreSQL's default
+/// already does; MySQL's REPEATABLE READ would keep reading its first snapshot.
+///
+/// # Errors
+/// Database failures.
+pub async fn begin_read_committed(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    match db.get_database_backend() {
+        sea_orm::DbBackend::MySql => db.begin_with_config(Some(sea_orm::IsolationLevel::ReadCommitted), None).await,
+        _ => db.begin().await,
+    }
 }

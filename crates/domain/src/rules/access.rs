@@ -103,6 +103,12 @@ pub enum Action {
     FollowUpsAny,
     /// Change system settings such as lead assignment.
     SettingsManage,
+    /// Read service requests (sales: their customers' requests).
+    ServiceRead,
+    /// Create service requests, move their status, comment, record ratings.
+    ServiceWrite,
+    /// Reassign service requests by hand.
+    ServiceAssign,
 }
 
 impl Action {
@@ -129,6 +135,9 @@ impl Action {
             Action::ActivitiesWrite => "activities:write",
             Action::FollowUpsAny => "follow_ups:any",
             Action::SettingsManage => "settings:manage",
+            Action::ServiceRead => "service:read",
+            Action::ServiceWrite => "service:write",
+            Action::ServiceAssign => "service:assign",
         }
     }
 }
@@ -167,6 +176,9 @@ pub const PERMISSIONS: &[(Action, &[(Role, Scope)])] = &[
     (Action::ActivitiesWrite, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, Own), (Support, Own)]),
     (Action::FollowUpsAny, &[(Admin, All), (Manager, All)]),
     (Action::SettingsManage, &[(Admin, All), (Manager, All)]),
+    (Action::ServiceRead, &[(Admin, All), (Manager, All), (Sales, Own), (Support, All)]),
+    (Action::ServiceWrite, &[(Admin, All), (Manager, All), (Support, All)]),
+    (Action::ServiceAssign, &[(Admin, All), (Manager, All)]),
 ];
 
 /// The scope a role has for an action, or `None` when it may not do it at all.

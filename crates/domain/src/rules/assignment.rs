@@ -45,6 +45,16 @@ pub fn least_open(reps: &[i64], open: &HashMap<i64, i64>) -> Option<i64> {
     reps.iter().copied().min_by_key(|r| (open.get(r).copied().unwrap_or(0), *r))
 }
 
+/// The agent with the fewest open requests; ties go to the one idle longest (oldest
+/// last assignment, never assigned first), then to the lowest id.
+pub fn least_busy<T: Ord + Copy>(
+    agents: &[i64],
+    open: &HashMap<i64, i64>,
+    last_assigned: &HashMap<i64, T>,
+) -> Option<i64> {
+    agents.iter().copied().min_by_key(|a| (open.get(a).copied().unwrap_or(0), last_assigned.get(a).copied(), *a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +65,17 @@ mod tests {
         let picks: Vec<i64> = (1..=7).filter_map(|t| round_robin(&reps, t)).collect();
         assert_eq!(picks, vec![3, 5, 9, 3, 5, 9, 3]);
         assert_eq!(round_robin(&[], 1), None);
+    }
+
+    #[test]
+    fn least_busy_breaks_ties_by_longest_idle() {
+        let open = HashMap::from([(1, 2), (2, 1), (3, 1), (4, 1)]);
+        let last = HashMap::from([(2, 50), (3, 20), (4, 30)]);
+        assert_eq!(least_busy(&[1, 2, 3, 4], &open, &last), Some(3));
+        assert_eq!(least_busy(&[2, 3, 5], &HashMap::from([(5, 1)]), &last), Some(2), "zero open wins");
+        assert_eq!(least_busy(&[7, 6], &HashMap::new(), &HashMap::<i64, i32>::new()), Some(6));
+        let never = HashMap::from([(8, 10)]);
+        assert_eq!(least_busy(&[8, 9], &HashMap::new(), &never), Some(9), "never assigned is idle longest");
     }
 
     #[test]

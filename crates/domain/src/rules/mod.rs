@@ -3,5 +3,6 @@
 pub mod access;
 pub mod assignment;
 pub mod pricing;
+pub mod sla;
 pub mod transitions;
 pub mod validate;

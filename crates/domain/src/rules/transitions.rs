@@ -43,6 +43,16 @@ pub const ORDER: Table = &[
     ("cancelled", &[]),
 ];
 
+/// Service request statuses: assigning moves an open request on; resolved and
+/// closed requests may be reopened into progress.
+pub const SERVICE: Table = &[
+    ("open", &["assigned"]),
+    ("assigned", &["in_progress", "resolved"]),
+    ("in_progress", &["resolved"]),
+    ("resolved", &["closed", "in_progress"]),
+    ("closed", &["in_progress"]),
+];
+
 /// Every state of a table.
 pub fn states(table: Table) -> Vec<&'static str> {
     table.iter().map(|(s, _)| *s).collect()
@@ -92,7 +102,7 @@ mod tests {
 
     #[test]
     fn every_target_is_a_state_of_its_table() {
-        for table in [LEAD, OPPORTUNITY, QUOTE, ORDER] {
+        for table in [LEAD, OPPORTUNITY, QUOTE, ORDER, SERVICE] {
             for (_, targets) in table {
                 for t in *targets {
                     assert!(is_state(table, t), "{t}");

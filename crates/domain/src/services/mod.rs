@@ -12,6 +12,7 @@ pub mod orders;
 pub mod products;
 pub mod quotes;
 pub mod seed;
+pub mod service_requests;
 pub mod timeline;
 pub mod users;
 

@@ -21,7 +21,7 @@ use crate::{Action, Actor};
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     /// What kind of event: `audit` (a change to the customer record), `opportunity`,
-    /// `activity`, `quote`, `order`.
+    /// `activity`, `quote`, `order`, `service_request`, `rating`.
     pub kind: String,
     /// A one-line description.
     pub summary: String,
@@ -115,6 +115,39 @@ async fn activity_source(
         .collect())
 }
 
+async fn service_source(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    before: Option<NaiveDateTime>,
+    limit: u64,
+) -> Result<Vec<TimelineEntry>> {
+    let rows = crate::repo::service_requests::for_customer(db, customer_id, before, limit).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        if let (Some(r), Some(at)) = (m.rating, m.rated_at)
+            && before.is_none_or(|b| at < b)
+        {
+            out.push(TimelineEntry {
+                at: crate::time::utc(at),
+                kind: "rating".into(),
+                summary: format!("rated service request {} {r}/5", m.id),
+                ref_id: m.id,
+                actor: Some("customer".into()),
+                data: serde_json::json!({ "rating": r, "comment": m.rating_comment }),
+            });
+        }
+        out.push(TimelineEntry {
+            at: crate::time::utc(m.request_date),
+            kind: "service_request".into(),
+            summary: format!("service request: {} ({}, {})", m.subject, m.status, m.priority),
+            ref_id: m.id,
+            actor: None,
+            data: serde_json::json!({ "id": m.id, "subject": m.subject, "status": m.status, "priority": m.priority, "channel": m.channel }),
+        });
+    }
+    Ok(out)
+}
+
 /// Up to `limit` entries of a customer's history older than `before`, newest first.
 ///
 /// # Errors
@@ -132,6 +165,7 @@ pub async fn for_customer(
     let mut entries = audit_source(db, customer_id, before, limit).await?;
     entries.extend(opportunity_source(db, customer_id, before, limit).await?);
     entries.extend(activity_source(db, customer_id, before, limit).await?);
+    entries.extend(service_source(db, customer_id, before, limit).await?);
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.ref_id.cmp(&a.ref_id)));
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(entries)

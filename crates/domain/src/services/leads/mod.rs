@@ -204,7 +204,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewLead) -> R
     if scope == Scope::Own && input.owner_id.is_some_and(|o| Some(o) != actor.user_id) {
         return Err(DomainError::Forbidden("sales users may only own leads themselves".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::repo::begin_read_committed(db).await?;
     let owner = match (input.owner_id, scope) {
         (Some(o), _) => Some(require_active_user(&txn, "owner_id", o).await?.id),
         (None, Scope::Own) => actor.user_id,
