@@ -72,7 +72,11 @@ mod tests {
         let open = HashMap::from([(1, 2), (2, 1), (3, 1), (4, 1)]);
         let last = HashMap::from([(2, 50), (3, 20), (4, 30)]);
         assert_eq!(least_busy(&[1, 2, 3, 4], &open, &last), Some(3));
-        assert_eq!(least_busy(&[2, 3, 5], &HashMap::from([(5, 1)]), &last), Some(2), "zero open wins");
+        assert_eq!(
+            least_busy(&[2, 3, 5], &HashMap::from([(5, 1)]), &last),
+            Some(3),
+            "no open requests, then idle longest"
+        );
         assert_eq!(least_busy(&[7, 6], &HashMap::new(), &HashMap::<i64, i32>::new()), Some(6));
         let never = HashMap::from([(8, 10)]);
         assert_eq!(least_busy(&[8, 9], &HashMap::new(), &never), Some(9), "never assigned is idle longest");

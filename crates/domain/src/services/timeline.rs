@@ -166,6 +166,8 @@ pub async fn for_customer(
     entries.extend(opportunity_source(db, customer_id, before, limit).await?);
     entries.extend(activity_source(db, customer_id, before, limit).await?);
     entries.extend(service_source(db, customer_id, before, limit).await?);
+    entries.extend(crate::services::quotes::timeline_entries(db, customer_id, before, limit).await?);
+    entries.extend(crate::services::orders::timeline_entries(db, customer_id, before, limit).await?);
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.ref_id.cmp(&a.ref_id)));
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(entries)
