@@ -12,8 +12,9 @@ mkdir -p "$work"
 need() { command -v "$1" >/dev/null || apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1 || sudo apt-get install -y --no-install-recommends "$2" >/dev/null; }
 need wrk wrk
 need ab apache2-utils
-cargo build --release -q -p rapport-api
-bin=./target/release/rapport
+# BIN lets a run use a binary built earlier (say, while the tree is being edited).
+if [ -z "${BIN:-}" ]; then cargo build --release -q -p rapport-api; fi
+bin=${BIN:-./target/release/rapport}
 file="$work/orders-$CUSTOMERS.db"
 db="sqlite://$file?mode=rwc"
 if [ ! -f "$file" ]; then

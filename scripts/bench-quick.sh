@@ -15,8 +15,9 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)"
   (apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || sudo apt-get install -y --no-install-recommends wrk >/dev/null)
 fi
-cargo build --release -q -p rapport-api
-bin=./target/release/rapport
+# BIN lets a run use a binary built earlier (say, while the tree is being edited).
+if [ -z "${BIN:-}" ]; then cargo build --release -q -p rapport-api; fi
+bin=${BIN:-./target/release/rapport}
 db="sqlite://$work/bench-$CUSTOMERS.db?mode=rwc"
 if [ ! -f "$work/bench-$CUSTOMERS.db" ]; then
   start=$(date +%s.%N)

@@ -105,7 +105,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let report = seed::seed(&db, SeedOptions { customers, seed: s }).await?;
             let s = report.sales;
             println!(
-                "seeded {} customers, {} products, {} orders ({} lines), {} leads, {} opportunities, {} quotes, {} activities in {:.1} s",
+                "seeded {} customers, {} products, {} orders ({} lines), {} leads, {} opportunities, {} quotes, {} activities, {} service requests in {:.1} s",
                 report.customers,
                 report.products,
                 s.orders,
@@ -114,6 +114,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 s.opportunities,
                 s.quotes,
                 s.activities,
+                s.service_requests,
                 started.elapsed().as_secs_f64()
             );
             print_logins(&report.logins, "demo logins:");

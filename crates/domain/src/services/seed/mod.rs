@@ -2,6 +2,7 @@
 
 mod pipeline;
 mod sales;
+mod service;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
@@ -241,6 +242,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     let system = Actor::system();
     let logins = demo_logins();
     let mut owners = Vec::new();
+    let mut agents = Vec::new();
     for (login, (_, name, _)) in logins.iter().zip(DEMO_USERS) {
         let user = match user_repo::by_email(db, &login.email).await? {
             Some(u) => u.id,
@@ -254,8 +256,10 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
                 users::create(db, &system, input).await?.id
             }
         };
-        if login.role == Role::Sales {
-            owners.push(user);
+        match login.role {
+            Role::Sales => owners.push(user),
+            Role::Support => agents.push(user),
+            _ => {}
         }
     }
 
@@ -286,7 +290,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
 
     let today = at.date();
     let catalogue = sales::Catalogue::load(db).await?;
-    let mut sales = sales::Generator::start(db, &owners, catalogue, at, opts.customers).await?;
+    let mut sales = sales::Generator::start(db, &owners, &agents, catalogue, at).await?;
     let first_id = max_id(db).await? + 1;
     let mut next_id = first_id;
     let mut remaining = opts.customers;
@@ -405,5 +409,12 @@ mod tests {
             .filter(|a| a.done_at.is_none() && a.due_at.is_some_and(|d| d < crate::time::now()))
             .count();
         assert!(overdue > 0, "some follow-ups are overdue");
+        use crate::entities::service_request;
+        let requests = service_request::Entity::find().all(&db).await.expect("requests");
+        assert_eq!(requests.len() as u64, report.sales.service_requests);
+        assert!(requests.len() >= 100);
+        assert!(requests.iter().any(|r| r.rating.is_some()), "some are rated");
+        assert!(requests.iter().any(|r| r.resolved_at.is_some_and(|t| t > r.due_at)), "some broke their SLA");
+        assert!(requests.iter().all(|r| r.rating.is_none() || r.resolved_at.is_some()), "only resolved ones are rated");
     }
 }

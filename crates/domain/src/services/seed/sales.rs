@@ -32,6 +32,7 @@ pub struct SalesCounts {
     pub opportunities: u64,
     pub quotes: u64,
     pub activities: u64,
+    pub service_requests: u64,
 }
 
 /// Active products with their prices.
@@ -64,6 +65,7 @@ const LINE_CHUNK: usize = 3000;
 /// Writes sales records while customers are seeded, then the rest at the end.
 pub struct Generator {
     pub(super) reps: Vec<i64>,
+    agents: Vec<i64>,
     pub(super) catalogue: Catalogue,
     pub(super) at: NaiveDateTime,
     next_order: i64,
@@ -113,12 +115,13 @@ impl Generator {
     pub async fn start(
         db: &DatabaseConnection,
         reps: &[i64],
+        agents: &[i64],
         catalogue: Catalogue,
         at: NaiveDateTime,
-        _customers: u64,
     ) -> Result<Self> {
         Ok(Self {
             reps: reps.to_vec(),
+            agents: agents.to_vec(),
             catalogue,
             at,
             next_order: max_id::<order::Entity>(db, order::Column::Id).await? + 1,
@@ -275,7 +278,9 @@ impl Generator {
             let opp_ids = self.opportunities(&txn, rng, customers.clone(), (n / 20).max(15)).await?;
             let lead_ids = self.leads(&txn, rng, customers.clone(), (n / 10).max(20)).await?;
             self.quotes(&txn, rng, &opp_ids, (n / 50).max(10)).await?;
-            self.activities(&txn, rng, customers, &lead_ids, &opp_ids, (n / 5).max(30)).await?;
+            self.activities(&txn, rng, customers.clone(), &lead_ids, &opp_ids, (n / 5).max(30)).await?;
+            let agents = self.agents.clone();
+            self.service_requests(&txn, rng, customers, &agents, (n / 3).max(30)).await?;
         }
         txn.commit().await?;
         Ok(self.counts)
