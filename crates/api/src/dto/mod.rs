@@ -1,6 +1,7 @@
 //! Request and response bodies: their own types, never the database entities.
 
 pub mod activities;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod customers;

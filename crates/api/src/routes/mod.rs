@@ -2,6 +2,7 @@
 //! its services (with `.service`, so that they appear in the OpenAPI document).
 
 pub mod activities;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -29,6 +30,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     opportunities::configure(cfg);
     activities::configure(cfg);
     service_requests::configure(cfg);
+    analytics::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
     audit::configure(cfg);

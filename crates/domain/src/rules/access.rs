@@ -109,6 +109,10 @@ pub enum Action {
     ServiceWrite,
     /// Reassign service requests by hand.
     ServiceAssign,
+    /// Fit regressions on data the caller supplies.
+    RegressionRun,
+    /// Read sales analytics, RFM values, recommendations and the dashboard.
+    AnalyticsRead,
 }
 
 impl Action {
@@ -138,6 +142,8 @@ impl Action {
             Action::ServiceRead => "service:read",
             Action::ServiceWrite => "service:write",
             Action::ServiceAssign => "service:assign",
+            Action::RegressionRun => "regression:run",
+            Action::AnalyticsRead => "analytics:read",
         }
     }
 }
@@ -179,6 +185,8 @@ pub const PERMISSIONS: &[(Action, &[(Role, Scope)])] = &[
     (Action::ServiceRead, &[(Admin, All), (Manager, All), (Sales, Own), (Support, All)]),
     (Action::ServiceWrite, &[(Admin, All), (Manager, All), (Support, All)]),
     (Action::ServiceAssign, &[(Admin, All), (Manager, All)]),
+    (Action::RegressionRun, &[(Admin, All), (Manager, All), (Sales, All), (Marketing, All), (Support, All)]),
+    (Action::AnalyticsRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All)]),
 ];
 
 /// The scope a role has for an action, or `None` when it may not do it at all.
