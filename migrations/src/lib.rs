@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_sales;
 mod m20261125_000003_service;
+mod m20261125_000004_customer_order_stats;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_sales::Migration),
             Box::new(m20261125_000003_service::Migration),
+            Box::new(m20261125_000004_customer_order_stats::Migration),
         ]
     }
 }

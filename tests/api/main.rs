@@ -15,5 +15,6 @@ mod orders;
 mod platform;
 mod products;
 mod quotes;
+mod rfm;
 mod service_requests;
 mod users;

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod counter;
 pub mod customer;
+pub mod customer_order_stats;
 pub mod customer_tag;
 pub mod lead;
 pub mod opportunity;

@@ -169,6 +169,7 @@ async fn insert(
     .await?
     .last_insert_id;
     repo::insert_lines(txn, rows(id)?).await?;
+    crate::repo::customer_stats::add_order(txn, d.customer_id, d.order_date, d.total_cents).await?;
     let created = reload(txn, id).await?;
     audit::record(
         txn,
@@ -357,7 +358,7 @@ pub async fn change_status(
     }
     let note = validate::optional(&mut p, "note", note, 2000);
     p.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::repo::begin_read_committed(db).await?;
     let current = visible(&txn, actor, scope, id).await?;
     check_version(expected, current.version)?;
     transitions::check(ORDER, &current.status, status)?;
@@ -375,6 +376,9 @@ pub async fn change_status(
         .await?;
     if res.rows_affected != 1 {
         return Err(DomainError::StaleVersion { expected: current.version, current: current.version + 1 });
+    }
+    if status == "cancelled" {
+        crate::repo::customer_stats::recompute(&txn, current.customer_id).await?;
     }
     let after = reload(&txn, id).await?;
     let mut recorded = snapshot(&after);

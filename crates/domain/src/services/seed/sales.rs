@@ -238,7 +238,17 @@ impl Generator {
                 }
             }
         }
-        self.flush(db, &mut orders, &mut lines).await
+        self.flush(db, &mut orders, &mut lines).await?;
+        // The aggregates that RFM reads, for this batch of new customers in one statement.
+        if let (Some((lo, _)), Some((hi, _))) = (customers.first(), customers.last()) {
+            db.execute_unprepared(&format!(
+                "INSERT INTO customer_order_stats (customer_id, first_order_date, last_order_date, order_count, total_cents) \
+                 SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), SUM(total_cents) FROM orders \
+                 WHERE status <> 'cancelled' AND customer_id BETWEEN {lo} AND {hi} GROUP BY customer_id"
+            ))
+            .await?;
+        }
+        Ok(())
     }
 
     async fn flush(

@@ -1,0 +1,246 @@
+//! RFM customer value over the order aggregates (see `rapport_analytics::rfm` for the
+//! scoring rules).
+//!
+//! Only orders dated before `as_of` that are not cancelled count. The aggregates hold
+//! every order; customers with orders on or after `as_of` (few, when `as_of` is today)
+//! are recomputed from their orders, so the result is exact for any `as_of`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rapport_analytics::rfm::{self, RfmInput, RfmScore, Segment, SegmentSummary};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+
+use crate::entities::customer;
+use crate::error::{DomainError, Result};
+use crate::list::{Page, SortKey, parse_sort};
+use crate::money::from_cents;
+use crate::repo::customer_stats;
+use crate::{Action, Actor};
+
+/// One customer's RFM values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CustomerRfm {
+    pub customer_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub recency_days: i64,
+    pub frequency: i64,
+    pub monetary: Decimal,
+    pub r_score: u8,
+    pub f_score: u8,
+    pub m_score: u8,
+    pub segment: &'static str,
+    /// The seed's raw triple: months since the last purchase (days / 30.4375) …
+    pub months_since_last: f64,
+    /// … purchases per month since the first purchase (at least one month) …
+    pub purchases_per_month: f64,
+    /// … and the amount spent.
+    pub amount: Decimal,
+}
+
+struct Computed {
+    inputs: Vec<RfmInput>,
+    scores: Vec<RfmScore>,
+    first: HashMap<i64, NaiveDate>,
+}
+
+async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
+    let mut rows: HashMap<i64, (NaiveDate, NaiveDate, i64, i64)> = customer_stats::all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.customer_id, (s.first_order_date, s.last_order_date, s.order_count, s.total_cents)))
+        .collect();
+    let late = customer_stats::ordering_since(db, as_of).await?;
+    for id in &late {
+        rows.remove(id);
+    }
+    for s in customer_stats::from_orders(db, &late, Some(as_of)).await? {
+        rows.insert(s.customer_id, (s.first_order_date, s.last_order_date, s.order_count, s.total_cents));
+    }
+    let mut inputs: Vec<RfmInput> = rows
+        .iter()
+        .filter(|(_, (_, _, n, _))| *n > 0)
+        .map(|(id, (_, last, n, total))| RfmInput {
+            customer_id: *id,
+            recency_days: (as_of - *last).num_days(),
+            frequency: *n,
+            monetary_cents: *total,
+        })
+        .collect();
+    inputs.sort_by_key(|i| i.customer_id);
+    let scores = rfm::score(&inputs);
+    Ok(Computed { first: rows.into_iter().map(|(id, (first, ..))| (id, first)).collect(), inputs, scores })
+}
+
+/// A segment's size and value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub segment: &'static str,
+    pub customers: u64,
+    pub share: f64,
+    pub revenue: Decimal,
+    pub avg_recency_days: f64,
+    pub avg_frequency: f64,
+    pub avg_monetary: f64,
+}
+
+impl From<SegmentSummary> for Summary {
+    fn from(s: SegmentSummary) -> Self {
+        Self {
+            segment: s.segment.as_str(),
+            customers: s.customers,
+            share: s.share,
+            revenue: from_cents(s.revenue_cents),
+            avg_recency_days: s.avg_recency_days,
+            avg_frequency: s.avg_frequency,
+            avg_monetary: s.avg_monetary_cents / 100.0,
+        }
+    }
+}
+
+/// Every segment's size and value at `as_of` (over all customers: scores are relative
+/// to the whole customer base).
+///
+/// # Errors
+/// `Forbidden`, database failures.
+pub async fn summary(db: &impl ConnectionTrait, actor: &Actor, as_of: NaiveDate) -> Result<Vec<Summary>> {
+    actor.require(Action::AnalyticsRead)?;
+    let c = compute(db, as_of).await?;
+    Ok(rfm::summary(&c.inputs, &c.scores).into_iter().map(Summary::from).collect())
+}
+
+/// Sort fields of the per-customer list.
+pub const SORT_FIELDS: &[&str] =
+    &["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"];
+
+fn rows_of(c: &Computed, keep: impl Fn(&RfmScore) -> bool) -> Vec<(RfmInput, RfmScore)> {
+    c.inputs.iter().copied().zip(c.scores.iter().copied()).filter(|(_, s)| keep(s)).collect()
+}
+
+async fn with_names(
+    db: &impl ConnectionTrait,
+    c: &Computed,
+    rows: Vec<(RfmInput, RfmScore)>,
+    as_of: NaiveDate,
+) -> Result<Vec<CustomerRfm>> {
+    let ids: Vec<i64> = rows.iter().map(|(i, _)| i.customer_id).collect();
+    let mut names: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i64, String, Option<String>)> = customer::Entity::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .column(customer::Column::Name)
+            .column(customer::Column::Email)
+            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.extend(found.into_iter().map(|(id, n, e)| (id, (n, e))));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(i, s)| {
+            let (name, email) = names.remove(&i.customer_id).unwrap_or_default();
+            let first = c.first.get(&i.customer_id).copied().unwrap_or(as_of);
+            let months = ((as_of - first).num_days() as f64 / 30.4375).max(1.0);
+            CustomerRfm {
+                customer_id: i.customer_id,
+                name,
+                email,
+                recency_days: i.recency_days,
+                frequency: i.frequency,
+                monetary: from_cents(i.monetary_cents),
+                r_score: s.r,
+                f_score: s.f,
+                m_score: s.m,
+                segment: s.segment.as_str(),
+                months_since_last: (i.recency_days as f64 / 30.4375 * 100.0).round() / 100.0,
+                purchases_per_month: (i.frequency as f64 / months * 1000.0).round() / 1000.0,
+                amount: from_cents(i.monetary_cents),
+            }
+        })
+        .collect())
+}
+
+/// Per-customer RFM rows, optionally of one segment, sorted and paged. Sales users see
+/// their own customers (scored against everyone).
+///
+/// # Errors
+/// `Forbidden`, `Invalid` (segment, sort, paging), database failures.
+pub async fn customers(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    as_of: NaiveDate,
+    segment: Option<&str>,
+    sort: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<CustomerRfm>> {
+    let scope = actor.require(Action::AnalyticsRead)?;
+    let seg = match segment {
+        Some(s) => Some(Segment::parse(s).ok_or_else(|| {
+            DomainError::invalid("segment", format!("must be one of {}", Segment::ALL.map(|x| x.as_str()).join(", ")))
+        })?),
+        None => None,
+    };
+    let keys = parse_sort(sort, SORT_FIELDS, SortKey { field: "monetary", desc: true })?;
+    let c = compute(db, as_of).await?;
+    let own: Option<std::collections::HashSet<i64>> = match actor.owner_filter(scope) {
+        None => None,
+        Some(owner) => Some(
+            customer::Entity::find()
+                .select_only()
+                .column(customer::Column::Id)
+                .filter(customer::Column::OwnerId.eq(owner))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    let mut rows =
+        rows_of(&c, |s| seg.is_none_or(|x| s.segment == x) && own.as_ref().is_none_or(|o| o.contains(&s.customer_id)));
+    rows.sort_by(|a, b| {
+        keys.iter()
+            .map(|k| {
+                let ord = match k.field {
+                    "recency_days" => a.0.recency_days.cmp(&b.0.recency_days),
+                    "frequency" => a.0.frequency.cmp(&b.0.frequency),
+                    "monetary" => a.0.monetary_cents.cmp(&b.0.monetary_cents),
+                    "r_score" => a.1.r.cmp(&b.1.r),
+                    "f_score" => a.1.f.cmp(&b.1.f),
+                    "m_score" => a.1.m.cmp(&b.1.m),
+                    _ => a.0.customer_id.cmp(&b.0.customer_id),
+                };
+                if k.desc { ord.reverse() } else { ord }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.0.customer_id.cmp(&b.0.customer_id))
+    });
+    let total = rows.len() as u64;
+    let start = usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX).min(rows.len());
+    let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX)).min(rows.len());
+    let items = with_names(db, &c, rows[start..end].to_vec(), as_of).await?;
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+}
+
+/// One customer's RFM values (`None` when they have no orders before `as_of`).
+///
+/// # Errors
+/// `Forbidden`, `NotFound` (customer not visible), database failures.
+pub async fn for_customer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    as_of: NaiveDate,
+) -> Result<Option<CustomerRfm>> {
+    actor.require(Action::AnalyticsRead)?;
+    crate::services::customers::get(db, actor, id).await?;
+    let c = compute(db, as_of).await?;
+    let rows = rows_of(&c, |s| s.customer_id == id);
+    Ok(with_names(db, &c, rows, as_of).await?.pop())
+}
