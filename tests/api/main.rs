@@ -15,6 +15,7 @@ mod orders;
 mod platform;
 mod products;
 mod quotes;
+mod recommendations;
 mod rfm;
 mod service_requests;
 mod users;

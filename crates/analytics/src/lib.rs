@@ -1,5 +1,6 @@
 //! Pure numerics for Rapport (OLS forecast, RFM, recommendations, service statistics):
 //! no database, no runtime, no clock — callers pass plain values.
 
+pub mod recommend;
 pub mod rfm;
 pub mod service_stats;

@@ -107,6 +107,8 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("rfm_segments", Action::AnalyticsRead),
     ("rfm_customers", Action::AnalyticsRead),
     ("customer_rfm", Action::AnalyticsRead),
+    ("customer_recommendations", Action::CustomersRead),
+    ("related_products", Action::ProductsRead),
     ("service_stats", Action::ServiceRead),
     ("list_service_requests", Action::ServiceRead),
     ("get_service_request", Action::ServiceRead),

@@ -10,6 +10,7 @@ pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
+pub mod recommendations;
 pub mod rfm;
 pub mod service_requests;
 pub mod users;

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod products;
 pub mod quotes;
 pub mod rating;
+pub mod recommendations;
 pub mod rfm;
 pub mod service_requests;
 pub mod users;
@@ -33,6 +34,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     service_requests::configure(cfg);
     analytics::configure(cfg);
     rfm::configure(cfg);
+    recommendations::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
     audit::configure(cfg);

@@ -12,6 +12,8 @@ pub mod opportunity;
 pub mod order;
 pub mod order_line;
 pub mod product;
+pub mod product_order_stats;
+pub mod product_pair;
 pub mod quote;
 pub mod quote_line;
 pub mod refresh_token;

@@ -19,10 +19,35 @@ pub async fn next(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
         .exec(db)
         .await?;
     counter::Entity::update_many()
-        .col_expr(counter::Column::Value, Expr::col(counter::Column::Value).add(1))
+        .col_expr(counter::Column::Value, Expr::col(counter::Column::Value).add(1i64))
         .filter(counter::Column::Name.eq(name))
         .exec(db)
         .await?;
     let row = counter::Entity::find_by_id(name.to_owned()).one(db).await?;
     row.map(|c| c.value).ok_or_else(|| DbErr::RecordNotFound(format!("counter {name}")))
+}
+
+/// Adds `delta` (which may be negative) to the counter `name`, creating it at 0.
+///
+/// # Errors
+/// Database failures.
+pub async fn add(db: &impl ConnectionTrait, name: &str, delta: i64) -> Result<(), DbErr> {
+    counter::Entity::insert(counter::ActiveModel { name: Set(name.to_owned()), value: Set(0) })
+        .on_conflict_do_nothing_on([counter::Column::Name])
+        .exec(db)
+        .await?;
+    counter::Entity::update_many()
+        .col_expr(counter::Column::Value, Expr::col(counter::Column::Value).add(delta))
+        .filter(counter::Column::Name.eq(name))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The counter's value (0 when it was never used).
+///
+/// # Errors
+/// Database failures.
+pub async fn value(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
+    Ok(counter::Entity::find_by_id(name.to_owned()).one(db).await?.map_or(0, |c| c.value))
 }

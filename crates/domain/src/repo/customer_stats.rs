@@ -29,7 +29,7 @@ pub async fn add_order(
     .await?;
     use stats::Column as C;
     stats::Entity::update_many()
-        .col_expr(C::OrderCount, Expr::col(C::OrderCount).add(1))
+        .col_expr(C::OrderCount, Expr::col(C::OrderCount).add(1i64))
         .col_expr(C::TotalCents, Expr::col(C::TotalCents).add(total_cents))
         .col_expr(
             C::FirstOrderDate,

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;
+pub mod product_pairs;
 pub mod products;
 pub mod quotes;
 pub mod service_requests;

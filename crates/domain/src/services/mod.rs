@@ -11,6 +11,7 @@ pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod quotes;
+pub mod recommendations;
 pub mod rfm;
 pub mod seed;
 pub mod service_requests;

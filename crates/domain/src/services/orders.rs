@@ -170,6 +170,8 @@ async fn insert(
     .last_insert_id;
     repo::insert_lines(txn, rows(id)?).await?;
     crate::repo::customer_stats::add_order(txn, d.customer_id, d.order_date, d.total_cents).await?;
+    let products = crate::repo::product_pairs::products_of_order(txn, id).await?;
+    crate::repo::product_pairs::record(txn, &products, 1).await?;
     let created = reload(txn, id).await?;
     audit::record(
         txn,
@@ -379,6 +381,8 @@ pub async fn change_status(
     }
     if status == "cancelled" {
         crate::repo::customer_stats::recompute(&txn, current.customer_id).await?;
+        let products = crate::repo::product_pairs::products_of_order(&txn, id).await?;
+        crate::repo::product_pairs::record(&txn, &products, -1).await?;
     }
     let after = reload(&txn, id).await?;
     let mut recorded = snapshot(&after);

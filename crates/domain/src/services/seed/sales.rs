@@ -71,6 +71,9 @@ pub struct Generator {
     next_order: i64,
     next_line: i64,
     order_numbers: HashMap<i32, i64>,
+    product_orders: HashMap<i64, i64>,
+    pairs: HashMap<(i64, i64), i64>,
+    counted_orders: i64,
     pub(super) counts: SalesCounts,
 }
 
@@ -127,6 +130,9 @@ impl Generator {
             next_order: max_id::<order::Entity>(db, order::Column::Id).await? + 1,
             next_line: max_id::<order_line::Entity>(db, order_line::Column::Id).await? + 1,
             order_numbers: HashMap::new(),
+            product_orders: HashMap::new(),
+            pairs: HashMap::new(),
+            counted_orders: 0,
             counts: SalesCounts::default(),
         })
     }
@@ -200,7 +206,11 @@ impl Generator {
                 let id = self.next_order;
                 self.next_order += 1;
                 let mut total = 0;
-                for (pos, (product_id, name, qty, price, disc, line_total)) in self.lines(rng).into_iter().enumerate() {
+                let order_lines = self.lines(rng);
+                if status != "cancelled" {
+                    self.count_products(order_lines.iter().map(|l| l.0));
+                }
+                for (pos, (product_id, name, qty, price, disc, line_total)) in order_lines.into_iter().enumerate() {
                     total += line_total;
                     lines.push(order_line::ActiveModel {
                         id: Set(self.next_line),
@@ -251,6 +261,20 @@ impl Generator {
         Ok(())
     }
 
+    /// Co-occurrence counts of one order's products, written once at the end.
+    fn count_products(&mut self, products: impl Iterator<Item = i64>) {
+        let mut ps: Vec<i64> = products.collect();
+        ps.sort_unstable();
+        ps.dedup();
+        self.counted_orders += 1;
+        for (i, a) in ps.iter().enumerate() {
+            *self.product_orders.entry(*a).or_default() += 1;
+            for b in &ps[i + 1..] {
+                *self.pairs.entry((*a, *b)).or_default() += 1;
+            }
+        }
+    }
+
     async fn flush(
         &mut self,
         db: &impl ConnectionTrait,
@@ -283,6 +307,7 @@ impl Generator {
         for (year, n) in &self.order_numbers {
             store_counter(&txn, &format!("order:{year}"), *n).await?;
         }
+        crate::repo::product_pairs::add_counts(&txn, &self.product_orders, &self.pairs, self.counted_orders).await?;
         let n = u64::try_from(customers.end - customers.start).unwrap_or(0);
         if n > 0 && !self.reps.is_empty() {
             let opp_ids = self.opportunities(&txn, rng, customers.clone(), (n / 20).max(15)).await?;

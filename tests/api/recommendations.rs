@@ -1,0 +1,73 @@
+use rapport_domain::Role;
+use rapport_tests::{Session, TestApp, assert_problem, db_tests, read};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn product(s: &Session<'_>, sku: &str, name: &str) -> i64 {
+    let (_, p) = read(s.post("/api/v1/products", &json!({ "sku": sku, "name": name, "price": "10.00" })).await).await;
+    p["id"].as_i64().unwrap()
+}
+
+async fn order(s: &Session<'_>, customer: &Value, products: &[i64]) -> Value {
+    let lines: Vec<Value> = products.iter().map(|p| json!({ "product_id": p, "quantity": "1" })).collect();
+    let (status, o) =
+        read(s.post("/api/v1/orders", &json!({ "customer_id": customer["id"], "lines": lines })).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{o}");
+    o
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    (a.as_f64().unwrap() - b).abs() < 1e-9
+}
+
+async fn recommendations_follow_lift_on_a_fixture(app: TestApp) {
+    let m = app.login_as(Role::Manager).await;
+    let (tea, cups, kettle, chair) = (
+        product(&m, "TEA", "Tea").await,
+        product(&m, "CUP", "Cups").await,
+        product(&m, "KET", "Kettle").await,
+        product(&m, "CHR", "Chair").await,
+    );
+    let others = m.create_customer(json!({ "name": "Many orders" })).await;
+    let x = m.create_customer(json!({ "name": "Tea lover" })).await;
+    let first = order(&m, &others, &[tea, cups]).await;
+    for _ in 0..3 {
+        order(&m, &others, &[tea, cups]).await;
+    }
+    order(&m, &others, &[tea, kettle]).await;
+    order(&m, &x, &[tea]).await;
+    order(&m, &others, &[cups]).await;
+    order(&m, &others, &[kettle, chair]).await;
+    order(&m, &others, &[chair]).await;
+    order(&m, &others, &[chair]).await;
+    // N = 10; n(tea) 6, n(cups) 5, n(kettle) 2, n(chair) 3; tea+cups 4, tea+kettle 1, kettle+chair 1.
+    let path = format!("/api/v1/customers/{}/recommendations", x["id"]);
+    let (status, recs) = read(m.get(&path).await).await;
+    assert_eq!(status, StatusCode::OK, "{recs}");
+    assert_eq!(recs.as_array().unwrap().len(), 1, "tea+kettle was seen once only: {recs}");
+    assert_eq!(recs[0]["product_id"], cups);
+    assert_eq!(recs[0]["reason"], "often bought with Tea");
+    assert!(close(&recs[0]["lift"], 4.0 * 10.0 / 30.0) && close(&recs[0]["support"], 0.4), "{recs}");
+    let (_, recs) = read(m.get(&format!("{path}?min_orders=1")).await).await;
+    let ids: Vec<i64> = recs.as_array().unwrap().iter().map(|r| r["product_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![cups, kettle]);
+    assert!(close(&recs[1]["lift"], 10.0 / 12.0));
+    let (_, related) = read(m.get(&format!("/api/v1/products/{kettle}/related?min_orders=1")).await).await;
+    let ids: Vec<i64> = related.as_array().unwrap().iter().map(|r| r["product_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![chair, tea], "chair lift 10/6 beats tea 10/12");
+    // A cancelled order stops counting: N 9, tea 5, cups 4, together 3 → lift 27/20.
+    let res = m.post(&format!("/api/v1/orders/{}/status", first["id"]), &json!({ "status": "cancelled" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, recs) = read(m.get(&path).await).await;
+    assert!(close(&recs[0]["lift"], 27.0 / 20.0), "{recs}");
+    // What the customer bought is never recommended back.
+    let (_, mine) =
+        read(m.get(&format!("/api/v1/customers/{}/recommendations?min_orders=1", others["id"])).await).await;
+    assert!(mine.as_array().unwrap().is_empty(), "{mine}");
+    assert_problem(m.get(&format!("{path}?limit=0")).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        .await;
+    let rep = app.login_as(Role::Sales).await;
+    assert_problem(rep.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+db_tests!(recommendations_follow_lift_on_a_fixture);
