@@ -9,6 +9,7 @@ mod auth;
 mod customers;
 mod customers_io;
 mod customers_list;
+mod dashboard;
 mod leads;
 mod opportunities;
 mod orders;

@@ -107,6 +107,7 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("rfm_segments", Action::AnalyticsRead),
     ("rfm_customers", Action::AnalyticsRead),
     ("customer_rfm", Action::AnalyticsRead),
+    ("get_dashboard", Action::AnalyticsRead),
     ("customer_recommendations", Action::CustomersRead),
     ("related_products", Action::ProductsRead),
     ("service_stats", Action::ServiceRead),

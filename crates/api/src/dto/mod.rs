@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod dashboard;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;

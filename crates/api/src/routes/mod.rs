@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod dashboard;
 pub mod health;
 pub mod leads;
 pub mod opportunities;
@@ -35,6 +36,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     analytics::configure(cfg);
     rfm::configure(cfg);
     recommendations::configure(cfg);
+    dashboard::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
     audit::configure(cfg);

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod dashboard;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;

@@ -1,0 +1,37 @@
+//! `/api/v1/analytics/dashboard`.
+
+use actix_web::get;
+use actix_web::web::{Data, Json, Query};
+use rapport_domain::services::dashboard as svc;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::AuthUser;
+use crate::dto::dashboard::*;
+use crate::error::ApiError;
+use crate::openapi::*;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_dashboard);
+}
+
+/// The dashboard
+///
+/// Revenue and new customers by month, the pipeline, the win rate, the top products and
+/// service figures for a period (default: the last twelve months).
+#[utoipa::path(
+    tag = "analytics",
+    params(DashboardQuery),
+    responses((status = 200, description = "The dashboard", body = Dashboard), BadRequest, Unauthorized, Forbidden, Unprocessable),
+    security(("bearer" = []), ("api_key" = []))
+)]
+#[get("/analytics/dashboard")]
+async fn get_dashboard(
+    user: AuthUser,
+    state: Data<AppState>,
+    q: Query<DashboardQuery>,
+) -> Result<Json<Dashboard>, ApiError> {
+    let (from, to) = svc::default_period(chrono::Utc::now().date_naive());
+    let d = svc::dashboard(&state.db, &user.0, q.from.unwrap_or(from), q.to.unwrap_or(to)).await?;
+    Ok(Json(d.into()))
+}
