@@ -108,6 +108,7 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("rfm_customers", Action::AnalyticsRead),
     ("customer_rfm", Action::AnalyticsRead),
     ("get_dashboard", Action::AnalyticsRead),
+    ("sales_analysis", Action::AnalyticsRead),
     ("customer_recommendations", Action::CustomersRead),
     ("related_products", Action::ProductsRead),
     ("service_stats", Action::ServiceRead),

@@ -116,3 +116,59 @@ impl From<svc::Dashboard> for Dashboard {
         }
     }
 }
+
+/// Figures of one group of orders.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SalesGroup {
+    /// The month (`YYYY-MM`), product name, owner id or city; null for orders without one.
+    pub key: Option<String>,
+    #[schema(value_type = String, example = "125000.00")]
+    pub revenue: Decimal,
+    pub orders: i64,
+    /// Revenue / orders, rounded half-even to cents.
+    #[schema(value_type = String, example = "312.50")]
+    pub average_order_value: Decimal,
+}
+
+impl From<rapport_domain::services::sales_analytics::Group> for SalesGroup {
+    fn from(g: rapport_domain::services::sales_analytics::Group) -> Self {
+        Self { key: g.key, revenue: g.revenue, orders: g.orders, average_order_value: g.average_order_value }
+    }
+}
+
+/// Sales analysis over a period (orders not cancelled, by order date).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SalesAnalysis {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub total: SalesGroup,
+    pub by_month: Vec<SalesGroup>,
+    /// Top 50 by revenue; `orders` counts orders holding the product.
+    pub by_product: Vec<SalesGroup>,
+    /// Top 50 by revenue.
+    pub by_owner: Vec<SalesGroup>,
+    /// Top 50 by revenue.
+    pub by_city: Vec<SalesGroup>,
+    /// Won / (won + lost) among opportunities closed in the period.
+    pub win_rate: Option<f64>,
+    /// Mean days from creation to winning.
+    pub average_sales_cycle_days: Option<f64>,
+}
+
+impl From<rapport_domain::services::sales_analytics::SalesAnalysis> for SalesAnalysis {
+    fn from(a: rapport_domain::services::sales_analytics::SalesAnalysis) -> Self {
+        let list =
+            |v: Vec<rapport_domain::services::sales_analytics::Group>| v.into_iter().map(SalesGroup::from).collect();
+        Self {
+            from: a.from,
+            to: a.to,
+            total: a.total.into(),
+            by_month: list(a.by_month),
+            by_product: list(a.by_product),
+            by_owner: list(a.by_owner),
+            by_city: list(a.by_city),
+            win_rate: a.win_rate,
+            average_sales_cycle_days: a.average_sales_cycle_days,
+        }
+    }
+}

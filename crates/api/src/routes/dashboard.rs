@@ -12,7 +12,7 @@ use crate::openapi::*;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_dashboard);
+    cfg.service(get_dashboard).service(sales_analysis);
 }
 
 /// The dashboard
@@ -34,4 +34,31 @@ async fn get_dashboard(
     let (from, to) = svc::default_period(chrono::Utc::now().date_naive());
     let d = svc::dashboard(&state.db, &user.0, q.from.unwrap_or(from), q.to.unwrap_or(to)).await?;
     Ok(Json(d.into()))
+}
+
+/// Sales analysis
+///
+/// Revenue, order count and average order value by month, product, owner and city, with
+/// the win rate and the average sales cycle, for a period (default: the last twelve months).
+#[utoipa::path(
+    tag = "analytics",
+    params(DashboardQuery),
+    responses((status = 200, description = "The analysis", body = SalesAnalysis), BadRequest, Unauthorized, Forbidden, Unprocessable),
+    security(("bearer" = []), ("api_key" = []))
+)]
+#[get("/analytics/sales")]
+async fn sales_analysis(
+    user: AuthUser,
+    state: Data<AppState>,
+    q: Query<DashboardQuery>,
+) -> Result<Json<SalesAnalysis>, ApiError> {
+    let (from, to) = svc::default_period(chrono::Utc::now().date_naive());
+    let a = rapport_domain::services::sales_analytics::analyse(
+        &state.db,
+        &user.0,
+        q.from.unwrap_or(from),
+        q.to.unwrap_or(to),
+    )
+    .await?;
+    Ok(Json(a.into()))
 }

@@ -72,7 +72,7 @@ pub struct Dashboard {
     pub service: Option<ServiceGlance>,
 }
 
-fn month_of(backend: DbBackend, table: &str, col: &str) -> Expr {
+pub(crate) fn month_of(backend: DbBackend, table: &str, col: &str) -> Expr {
     match backend {
         DbBackend::Postgres => Expr::cust(format!("to_char(\"{table}\".\"{col}\", 'YYYY-MM')")),
         DbBackend::MySql => Expr::cust(format!("DATE_FORMAT(`{table}`.`{col}`, '%Y-%m')")),
@@ -80,7 +80,7 @@ fn month_of(backend: DbBackend, table: &str, col: &str) -> Expr {
     }
 }
 
-async fn rows(db: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<sea_orm::QueryResult>> {
+pub(crate) async fn rows(db: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<sea_orm::QueryResult>> {
     Ok(db.query_all_raw(db.get_database_backend().build(q)).await?)
 }
 

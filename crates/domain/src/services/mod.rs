@@ -14,6 +14,7 @@ pub mod products;
 pub mod quotes;
 pub mod recommendations;
 pub mod rfm;
+pub mod sales_analytics;
 pub mod seed;
 pub mod service_requests;
 pub mod timeline;
