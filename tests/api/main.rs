@@ -12,6 +12,7 @@ mod customers_list;
 mod dashboard;
 mod leads;
 mod opportunities;
+mod order_import;
 mod orders;
 mod platform;
 mod products;

@@ -132,6 +132,7 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("accept_quote", Action::QuotesWrite),
     ("reject_quote", Action::QuotesWrite),
     ("quote_from_opportunity", Action::QuotesWrite),
+    ("import_orders", Action::CustomersImport),
     ("list_orders", Action::OrdersRead),
     ("get_order", Action::OrdersRead),
     ("create_order", Action::OrdersWrite),

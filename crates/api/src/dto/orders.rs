@@ -229,3 +229,12 @@ impl From<Page<svc::Order>> for OrderPage {
         }
     }
 }
+
+/// The outcome of an accepted order import.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderImportResult {
+    /// Orders created.
+    pub orders: u64,
+    /// Order lines created.
+    pub lines: u64,
+}

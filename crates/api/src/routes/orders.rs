@@ -15,7 +15,8 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     // Fixed paths before `{id}` paths.
-    cfg.service(list_orders)
+    cfg.service(import_orders)
+        .service(list_orders)
         .service(create_order)
         .service(customer_orders)
         .service(get_order)
@@ -130,4 +131,38 @@ async fn change_order_status(
     let o =
         svc::change_status(&state.db, &user.0, id.into_inner(), if_match(&req)?, &b.status, b.note.as_deref()).await?;
     Ok(ok(o))
+}
+
+/// Import historical orders from CSV
+///
+/// Header `order_ref,customer_email,order_date,status,sku,quantity,unit_price[,discount_pct]`,
+/// one row per order line; rows with the same `order_ref` form one order and must agree on
+/// customer, date and status. Customers (by email) and products (by sku) must exist. All
+/// rows or none: any problem rejects the file and lists every bad row with its line.
+#[utoipa::path(
+    tag = "orders",
+    request_body(content = String, content_type = "text/csv", description = "CSV with a header row"),
+    responses(
+        (status = 201, description = "Every row imported", body = crate::dto::orders::OrderImportResult),
+        BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+#[post("/orders/import")]
+async fn import_orders(
+    user: AuthUser,
+    state: Data<AppState>,
+    req: HttpRequest,
+    body: actix_web::web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::new("unsupported_media_type", "send the file as text/csv"));
+    }
+    let r = rapport_domain::services::order_import::import(&state.db, &user.0, &body).await?;
+    Ok(HttpResponse::Created().json(crate::dto::orders::OrderImportResult { orders: r.orders, lines: r.lines }))
 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod leads;
 pub mod opportunities;
+pub mod order_import;
 pub mod orders;
 pub mod products;
 pub mod quotes;

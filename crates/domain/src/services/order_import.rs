@@ -1,0 +1,347 @@
+//! Historical orders from CSV, so that a company analyses its past sales on day one.
+//!
+//! One row per order line; rows with the same `order_ref` form one order (and must
+//! agree on customer, date and status). Customers (by email) and products (by sku)
+//! must exist. All rows or none; every problem is reported with its line.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+
+use crate::entities::{customer_order_stats, order, order_line, product};
+use crate::error::{DomainError, FieldError, Result};
+use crate::money::{to_bp, to_cents, to_milli};
+use crate::repo::audit::{self, Change};
+use crate::repo::{counters, customers as customer_repo, product_pairs};
+use crate::rules::pricing::{self, Line};
+use crate::rules::transitions::{self, ORDER};
+use crate::time::now;
+use crate::{Action, Actor};
+
+/// The columns of an order import; `discount_pct` may be left out.
+pub const COLUMNS: &[&str] =
+    &["order_ref", "customer_email", "order_date", "status", "sku", "quantity", "unit_price", "discount_pct"];
+
+/// What an accepted import created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrderImportReport {
+    pub orders: u64,
+    pub lines: u64,
+}
+
+struct Row {
+    line: u64,
+    order_ref: String,
+    email: String,
+    date: NaiveDate,
+    status: String,
+    sku: String,
+    quantity: Decimal,
+    unit_price: Decimal,
+    discount: Decimal,
+}
+
+fn parse(data: &[u8], errors: &mut Vec<FieldError>) -> Result<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(data);
+    let headers = reader
+        .headers()
+        .map_err(|e| DomainError::ImportRejected(vec![FieldError::at_line(1, "file", e.to_string())]))?
+        .clone();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut header_errors = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+        match COLUMNS.iter().find(|c| **c == name) {
+            Some(c) if index.insert(c, i).is_none() => {}
+            Some(_) => header_errors.push(FieldError::at_line(1, name, "column appears twice")),
+            None => header_errors.push(FieldError::at_line(
+                1,
+                name,
+                format!("unknown column; allowed: {}", COLUMNS.join(", ")),
+            )),
+        }
+    }
+    for required in &COLUMNS[..7] {
+        if !index.contains_key(required) {
+            header_errors.push(FieldError::at_line(1, *required, "the column is required"));
+        }
+    }
+    if !header_errors.is_empty() {
+        return Err(DomainError::ImportRejected(header_errors));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(FieldError::at_line(
+                    e.position().map_or(0, |p| p.line()),
+                    "row",
+                    format!("unreadable row: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |c: &str| index.get(c).and_then(|i| record.get(*i)).map(str::trim).unwrap_or_default();
+        let mut bad = |field: &str, msg: &str| errors.push(FieldError::at_line(line, field, msg));
+        let decimal = |s: &str| s.parse::<Decimal>().ok();
+        let order_ref = cell("order_ref").to_owned();
+        if order_ref.is_empty() || order_ref.chars().count() > 100 {
+            bad("order_ref", "needs 1 to 100 characters");
+        }
+        let date = NaiveDate::parse_from_str(cell("order_date"), "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1900..=9999).contains(&d.year()));
+        if date.is_none() {
+            bad("order_date", "must be a date like 2024-03-31");
+        }
+        let status = cell("status").to_lowercase();
+        if !transitions::is_state(ORDER, &status) {
+            bad("status", &format!("must be one of {}", transitions::states(ORDER).join(", ")));
+        }
+        let quantity = decimal(cell("quantity"))
+            .filter(|q| *q > Decimal::ZERO && *q <= Decimal::from(1_000_000) && to_milli(*q).is_some());
+        if quantity.is_none() {
+            bad("quantity", "must be a number above 0 with at most three decimal places");
+        }
+        let unit_price = decimal(cell("unit_price"))
+            .filter(|p| *p >= Decimal::ZERO && to_cents(*p).is_some_and(|c| c <= crate::money::MAX_PRICE_CENTS));
+        if unit_price.is_none() {
+            bad("unit_price", "must be an amount like 12.50");
+        }
+        let discount = match cell("discount_pct") {
+            "" => Some(Decimal::ZERO),
+            s => decimal(s).filter(|d| *d >= Decimal::ZERO && *d <= Decimal::ONE_HUNDRED && to_bp(*d).is_some()),
+        };
+        if discount.is_none() {
+            bad("discount_pct", "must be a percentage from 0 to 100 with at most two places");
+        }
+        if let (Some(date), Some(quantity), Some(unit_price), Some(discount)) = (date, quantity, unit_price, discount) {
+            rows.push(Row {
+                line,
+                order_ref,
+                email: cell("customer_email").to_lowercase(),
+                date,
+                status,
+                sku: cell("sku").to_lowercase(),
+                quantity,
+                unit_price,
+                discount,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+async fn products_by_sku(db: &impl ConnectionTrait, skus: &[String]) -> Result<HashMap<String, (i64, String)>> {
+    let mut out = HashMap::new();
+    for chunk in skus.chunks(500) {
+        let found: Vec<(i64, Option<String>, String)> = product::Entity::find()
+            .select_only()
+            .column(product::Column::Id)
+            .column(product::Column::SkuKey)
+            .column(product::Column::Name)
+            .filter(product::Column::SkuKey.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found.into_iter().filter_map(|(id, k, n)| k.map(|k| (k, (id, n)))));
+    }
+    Ok(out)
+}
+
+/// Imports historical orders; see the module documentation for the format.
+///
+/// # Errors
+/// `Forbidden`; `ImportRejected` listing every bad row; database failures.
+pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Result<OrderImportReport> {
+    actor.require(Action::CustomersImport)?;
+    actor.require(Action::OrdersWrite)?;
+    let mut errors = Vec::new();
+    let rows = parse(data, &mut errors)?;
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(FieldError::at_line(2, "file", "has no data rows"));
+    }
+    let emails: Vec<String> = rows.iter().map(|r| r.email.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let customers = customer_repo::ids_by_emails(db, &emails).await?;
+    let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let products = products_by_sku(db, &skus).await?;
+    let mut orders: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    for r in &rows {
+        if !customers.contains_key(&r.email) {
+            errors.push(FieldError::at_line(
+                r.line,
+                "customer_email",
+                format!("no customer has the email {}", r.email),
+            ));
+        }
+        if !products.contains_key(&r.sku) {
+            errors.push(FieldError::at_line(r.line, "sku", format!("no product has the sku {}", r.sku)));
+        }
+        orders.entry(r.order_ref.clone()).or_default().push(r);
+    }
+    for lines in orders.values() {
+        let first = lines[0];
+        for r in &lines[1..] {
+            if (r.email.as_str(), r.date, r.status.as_str())
+                != (first.email.as_str(), first.date, first.status.as_str())
+            {
+                errors.push(FieldError::at_line(
+                    r.line,
+                    "order_ref",
+                    format!("differs in customer, date or status from line {} of the same order", first.line),
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(DomainError::ImportRejected(errors));
+    }
+
+    let txn = db.begin().await?;
+    let at = now();
+    // Numbers are reserved per year in one step: the counter row stays locked until commit.
+    let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
+    for lines in orders.values() {
+        *per_year.entry(lines[0].date.year()).or_default() += 1;
+    }
+    let mut next_number: HashMap<i32, i64> = HashMap::new();
+    for (year, n) in &per_year {
+        let name = format!("order:{year}");
+        counters::add(&txn, &name, *n).await?;
+        next_number.insert(*year, counters::value(&txn, &name).await? - n + 1);
+    }
+    let (mut product_orders, mut pairs, mut counted) = (HashMap::new(), HashMap::new(), 0i64);
+    let mut line_count = 0u64;
+    let affected: BTreeSet<i64> = orders.values().filter_map(|l| customers.get(&l[0].email).copied()).collect();
+    let order_list: Vec<(&String, &Vec<&Row>)> = orders.iter().collect();
+    for chunk in order_list.chunks(500) {
+        let mut heads = Vec::with_capacity(chunk.len());
+        let mut priced: Vec<(String, Vec<(i64, String, &Row, i64)>)> = Vec::with_capacity(chunk.len());
+        for (_, lines) in chunk {
+            let first = lines[0];
+            let year = first.date.year();
+            let n = next_number.entry(year).or_insert(1);
+            let number = format!("O-{year}-{:06}", *n);
+            *n += 1;
+            let mut total = 0i64;
+            let mut priced_lines = Vec::with_capacity(lines.len());
+            for r in lines.iter() {
+                let amounts =
+                    pricing::line(Line { quantity: r.quantity, unit_price: r.unit_price, discount_pct: r.discount });
+                let cents =
+                    to_cents(amounts.total).ok_or_else(|| DomainError::Internal("line total out of range".into()))?;
+                total += cents;
+                let (pid, name) = products.get(&r.sku).cloned().unwrap_or_default();
+                priced_lines.push((pid, name, *r, cents));
+            }
+            if first.status != "cancelled" {
+                counted += 1;
+                let ps: BTreeSet<i64> = priced_lines.iter().map(|l| l.0).collect();
+                let ps: Vec<i64> = ps.into_iter().collect();
+                for (i, a) in ps.iter().enumerate() {
+                    *product_orders.entry(*a).or_insert(0i64) += 1;
+                    for b in &ps[i + 1..] {
+                        *pairs.entry((*a, *b)).or_insert(0i64) += 1;
+                    }
+                }
+            }
+            heads.push(order::ActiveModel {
+                number: Set(number.clone()),
+                customer_id: Set(customers.get(&first.email).copied().unwrap_or_default()),
+                quote_id: Set(None),
+                owner_id: Set(None),
+                order_date: Set(first.date),
+                status: Set(first.status.clone()),
+                currency: Set("CNY".into()),
+                tax_rate_bp: Set(0),
+                tax_cents: Set(0),
+                total_cents: Set(total),
+                notes: Set(Some(format!("imported as {}", first.order_ref))),
+                created_at: Set(at),
+                updated_at: Set(at),
+                version: Set(1),
+                ..Default::default()
+            });
+            priced.push((number, priced_lines));
+        }
+        order::Entity::insert_many(heads).exec(&txn).await?;
+        let numbers: Vec<String> = priced.iter().map(|p| p.0.clone()).collect();
+        let ids: HashMap<String, i64> = order::Entity::find()
+            .select_only()
+            .column(order::Column::Number)
+            .column(order::Column::Id)
+            .filter(order::Column::Number.is_in(numbers))
+            .into_tuple::<(String, i64)>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut line_rows = Vec::new();
+        for (number, lines) in priced {
+            let order_id = ids.get(&number).copied().ok_or(DomainError::NotFound("order"))?;
+            for (pos, (pid, name, r, cents)) in lines.into_iter().enumerate() {
+                line_rows.push(order_line::ActiveModel {
+                    order_id: Set(order_id),
+                    position: Set(i32::try_from(pos + 1).unwrap_or(i32::MAX)),
+                    product_id: Set(Some(pid)),
+                    description: Set(name),
+                    quantity_milli: Set(to_milli(r.quantity).unwrap_or_default()),
+                    unit_price_cents: Set(to_cents(r.unit_price).unwrap_or_default()),
+                    discount_bp: Set(to_bp(r.discount).unwrap_or_default()),
+                    line_total_cents: Set(cents),
+                    ..Default::default()
+                });
+            }
+        }
+        line_count += line_rows.len() as u64;
+        crate::repo::orders::insert_lines(&txn, line_rows).await?;
+    }
+    // The aggregates RFM reads, recomputed for the customers concerned.
+    let affected: Vec<i64> = affected.into_iter().collect();
+    for chunk in affected.chunks(500) {
+        customer_order_stats::Entity::delete_many()
+            .filter(customer_order_stats::Column::CustomerId.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+        let fresh = crate::repo::customer_stats::from_orders(&txn, chunk, None).await?;
+        let rows: Vec<customer_order_stats::ActiveModel> = fresh
+            .into_iter()
+            .map(|s| customer_order_stats::ActiveModel {
+                customer_id: Set(s.customer_id),
+                first_order_date: Set(s.first_order_date),
+                last_order_date: Set(s.last_order_date),
+                order_count: Set(s.order_count),
+                total_cents: Set(s.total_cents),
+            })
+            .collect();
+        if !rows.is_empty() {
+            customer_order_stats::Entity::insert_many(rows).exec(&txn).await?;
+        }
+    }
+    product_pairs::add_counts(&txn, &product_orders, &pairs, counted).await?;
+    let report = OrderImportReport { orders: orders.len() as u64, lines: line_count };
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            entity: "order_import",
+            entity_id: 0,
+            action: "import",
+            before: None,
+            after: Some(serde_json::json!({ "orders": report.orders, "lines": report.lines })),
+        },
+    )
+    .await?;
+
+    txn.commit().await?;
+    Ok(report)
+}
