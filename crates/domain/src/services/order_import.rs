@@ -35,6 +35,9 @@ pub struct OrderImportReport {
     pub lines: u64,
 }
 
+/// A line ready to store: product id, description, the row, line total in cents.
+type PricedLine<'a> = (i64, String, &'a Row, i64);
+
 struct Row {
     line: u64,
     order_ref: String,
@@ -225,7 +228,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
     let order_list: Vec<(&String, &Vec<&Row>)> = orders.iter().collect();
     for chunk in order_list.chunks(500) {
         let mut heads = Vec::with_capacity(chunk.len());
-        let mut priced: Vec<(String, Vec<(i64, String, &Row, i64)>)> = Vec::with_capacity(chunk.len());
+        let mut priced: Vec<(String, Vec<PricedLine<'_>>)> = Vec::with_capacity(chunk.len());
         for (_, lines) in chunk {
             let first = lines[0];
             let year = first.date.year();
