@@ -43,9 +43,11 @@ openapi:
 seed:
 	$(CARGO) run --release -p rapport-api -- seed --customers $(DEMO_CUSTOMERS) --seed 42
 
-## bench: a quick load check of GET /api/v1/customers/{id} (see scripts/bench-quick.sh)
+## bench: load checks (customers by id; orders at 1M; analytics) — figures, never assertions
 bench:
 	@scripts/bench-quick.sh
+	@scripts/bench-orders.sh
+	@scripts/bench-analytics.sh
 
 clean:
 	$(CARGO) clean
