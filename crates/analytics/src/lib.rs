@@ -1,4 +1,5 @@
 //! Pure numerics for Rapport (OLS forecast, RFM, recommendations, service statistics):
 //! no database, no runtime, no clock — callers pass plain values.
 
+pub mod regression;
 pub mod service_stats;

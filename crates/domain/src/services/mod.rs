@@ -2,6 +2,7 @@
 //! rights, owns its transaction and writes the audit entry.
 
 pub mod activities;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
