@@ -10,6 +10,7 @@ mod customers;
 mod customers_io;
 mod customers_list;
 mod dashboard;
+mod forecast;
 mod leads;
 mod opportunities;
 mod order_import;

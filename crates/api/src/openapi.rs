@@ -109,6 +109,7 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("customer_rfm", Action::AnalyticsRead),
     ("get_dashboard", Action::AnalyticsRead),
     ("sales_analysis", Action::AnalyticsRead),
+    ("sales_forecast", Action::AnalyticsRead),
     ("customer_recommendations", Action::CustomersRead),
     ("related_products", Action::ProductsRead),
     ("service_stats", Action::ServiceRead),

@@ -172,3 +172,94 @@ impl From<rapport_domain::services::sales_analytics::SalesAnalysis> for SalesAna
         }
     }
 }
+
+/// Forecast parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ForecastQuery {
+    /// Months to forecast, 1–36 (default 12).
+    #[param(minimum = 1, maximum = 36)]
+    pub horizon: Option<usize>,
+    /// First month of history (default: the first order's month).
+    pub from: Option<NaiveDate>,
+    /// History ends before this month (default: the current month, so that only whole months count).
+    pub to: Option<NaiveDate>,
+    /// Only `month`.
+    pub granularity: Option<String>,
+}
+
+/// One month of history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryMonth {
+    /// `YYYY-MM`.
+    pub period: String,
+    #[schema(value_type = String, example = "125000.00")]
+    pub revenue: Decimal,
+    pub fitted: f64,
+}
+
+/// One forecast month with its 95% prediction interval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastMonth {
+    pub period: String,
+    pub revenue: f64,
+    pub pi_low: f64,
+    pub pi_high: f64,
+}
+
+/// A coefficient of the forecast model.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastCoefficient {
+    /// intercept, trend, month_02 … month_12, promotion.
+    pub name: String,
+    pub estimate: f64,
+    pub std_error: f64,
+}
+
+/// One-step-ahead forecasts over the last (up to) 12 months.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastBacktest {
+    pub points: usize,
+    /// Mean absolute percentage error, in percent.
+    pub mape: Option<f64>,
+    pub rmse: f64,
+}
+
+/// The sales forecast.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SalesForecast {
+    pub history: Vec<HistoryMonth>,
+    pub forecast: Vec<ForecastMonth>,
+    pub coefficients: Vec<ForecastCoefficient>,
+    pub r_squared: f64,
+    pub adj_r_squared: f64,
+    pub residual_std_error: f64,
+    pub backtest: Option<ForecastBacktest>,
+}
+
+impl From<rapport_domain::services::forecast::SalesForecast> for SalesForecast {
+    fn from(f: rapport_domain::services::forecast::SalesForecast) -> Self {
+        Self {
+            history: f
+                .history
+                .into_iter()
+                .map(|h| HistoryMonth { period: h.period, revenue: h.revenue, fitted: h.fitted })
+                .collect(),
+            forecast: f
+                .forecast
+                .into_iter()
+                .map(|m| ForecastMonth { period: m.period, revenue: m.revenue, pi_low: m.pi_low, pi_high: m.pi_high })
+                .collect(),
+            coefficients: f
+                .coefficients
+                .into_iter()
+                .map(|c| ForecastCoefficient { name: c.name, estimate: c.estimate, std_error: c.std_error })
+                .collect(),
+            r_squared: f.r_squared,
+            adj_r_squared: f.adj_r_squared,
+            residual_std_error: f.residual_std_error,
+            backtest: f.backtest.map(|b| ForecastBacktest { points: b.points, mape: b.mape, rmse: b.rmse }),
+        }
+    }
+}

@@ -2,11 +2,13 @@
 //! rights, owns its transaction and writes the audit entry.
 
 pub mod activities;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
+pub mod forecast;
 pub mod leads;
 pub mod opportunities;
 pub mod order_import;

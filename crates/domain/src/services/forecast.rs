@@ -1,0 +1,174 @@
+//! The sales forecast from the company's own orders: monthly revenue (orders paid,
+//! shipped or completed) with trend and month-of-year seasonality; promotion activity
+//! joins as a regressor once campaigns exist (zero before, so it is left out).
+
+use chrono::{Datelike, NaiveDate};
+use rapport_analytics::forecast::{self, ForecastError, ForecastInput};
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+
+use super::dashboard::{month_of, rows};
+use crate::entities::order;
+use crate::error::{DomainError, FieldError, Result};
+use crate::money::from_cents;
+use crate::{Action, Actor};
+
+/// One month of history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryMonth {
+    /// `YYYY-MM`.
+    pub period: String,
+    pub revenue: Decimal,
+    /// The model's value for the month.
+    pub fitted: f64,
+}
+
+/// One forecast month.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ForecastMonth {
+    pub period: String,
+    pub revenue: f64,
+    /// 95% prediction interval.
+    pub pi_low: f64,
+    pub pi_high: f64,
+}
+
+/// A fitted coefficient.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Coefficient {
+    pub name: String,
+    pub estimate: f64,
+    pub std_error: f64,
+}
+
+/// The backtest of one-step-ahead forecasts over the last (up to) 12 months.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Backtest {
+    pub points: usize,
+    /// Mean absolute percentage error, in percent.
+    pub mape: Option<f64>,
+    pub rmse: f64,
+}
+
+/// The forecast.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SalesForecast {
+    pub history: Vec<HistoryMonth>,
+    pub forecast: Vec<ForecastMonth>,
+    pub coefficients: Vec<Coefficient>,
+    pub r_squared: f64,
+    pub adj_r_squared: f64,
+    pub residual_std_error: f64,
+    pub backtest: Option<Backtest>,
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+fn label(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
+}
+
+/// Forecasts `horizon` months after the whole months in `[from, to)` (default: from the
+/// first order to the start of the current month).
+///
+/// # Errors
+/// `Forbidden`, `Invalid` (horizon, period, too little history — saying how much is
+/// needed), database failures.
+pub async fn forecast(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    horizon: usize,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<SalesForecast> {
+    actor.require(Action::AnalyticsRead)?;
+    if !(1..=36).contains(&horizon) {
+        return Err(DomainError::invalid("horizon", "must be between 1 and 36 months"));
+    }
+    let backend = db.get_database_backend();
+    let month = month_of(backend, "orders", "order_date");
+    let to = month_start(to.unwrap_or(today));
+    let mut q = Query::select();
+    q.expr_as(month.clone(), Alias::new("month"))
+        .expr_as(
+            crate::repo::sum_i64(Expr::col((order::Entity, order::Column::TotalCents)), backend),
+            Alias::new("cents"),
+        )
+        .from(order::Entity)
+        .and_where(Expr::col((order::Entity, order::Column::Status)).is_in(["paid", "shipped", "completed"]))
+        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
+        .add_group_by([month])
+        .order_by(Alias::new("month"), Order::Asc);
+    if let Some(f) = from {
+        q.and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(month_start(f)));
+    }
+    let mut by_month = std::collections::BTreeMap::new();
+    for r in rows(db, &q).await? {
+        let m: String = r.try_get("", "month")?;
+        by_month.insert(m, r.try_get::<Option<i64>>("", "cents")?.unwrap_or(0));
+    }
+    let start = match (from, by_month.keys().next()) {
+        (Some(f), _) => month_start(f),
+        (None, Some(first)) => NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").unwrap_or(to),
+        (None, None) => to,
+    };
+    // Every month from start to to, gaps as zero revenue.
+    let mut months = Vec::new();
+    let mut m = start;
+    while m < to {
+        months.push(m);
+        m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
+    }
+    let cents: Vec<i64> = months.iter().map(|m| by_month.get(&label(*m)).copied().unwrap_or(0)).collect();
+    let input = ForecastInput {
+        revenue: cents.iter().map(|c| *c as f64 / 100.0).collect(),
+        first_month: start.month(),
+        horizon,
+        extras: vec![("promotion".to_owned(), vec![0.0; months.len() + horizon])],
+    };
+    let f = forecast::forecast(&input).map_err(|e| match e {
+        ForecastError::TooShort { have, need } => DomainError::Invalid(vec![FieldError::new(
+            "from",
+            format!("the forecast needs at least {need} months of order history; the period holds {have}"),
+        )]),
+        other => DomainError::invalid("revenue", other.to_string()),
+    })?;
+    let history = months
+        .iter()
+        .zip(&cents)
+        .zip(&f.fitted)
+        .map(|((m, c), fit)| HistoryMonth { period: label(*m), revenue: from_cents(*c), fitted: finite(*fit) })
+        .collect();
+    let mut next = to;
+    let forecast = f
+        .forecast
+        .iter()
+        .map(|p| {
+            let period = label(next);
+            next = next.checked_add_months(chrono::Months::new(1)).unwrap_or(next);
+            ForecastMonth { period, revenue: finite(p.fit), pi_low: finite(p.pi_low), pi_high: finite(p.pi_high) }
+        })
+        .collect();
+    Ok(SalesForecast {
+        history,
+        forecast,
+        coefficients: f
+            .coefficients
+            .iter()
+            .map(|c| Coefficient { name: c.name.clone(), estimate: finite(c.estimate), std_error: finite(c.std_error) })
+            .collect(),
+        r_squared: finite(f.r_squared),
+        adj_r_squared: finite(f.adj_r_squared),
+        residual_std_error: finite(f.residual_std_error),
+        backtest: f.backtest.map(|b| Backtest { points: b.points, mape: b.mape.map(finite), rmse: finite(b.rmse) }),
+    })
+}
