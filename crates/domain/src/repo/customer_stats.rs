@@ -106,12 +106,26 @@ pub async fn from_orders(
     Ok(out)
 }
 
-/// Every customer's aggregates.
+/// Every customer's aggregates as plain tuples (customer, first date, last date, count,
+/// cents), by customer id: a million rows load in a fraction of what models cost.
 ///
 /// # Errors
 /// Database failures.
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<stats::Model>, DbErr> {
-    stats::Entity::find().all(db).await
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<(i64, NaiveDate, NaiveDate, i64, i64)>, DbErr> {
+    use sea_orm::QueryOrder;
+    stats::Entity::find()
+        .select_only()
+        .columns([
+            stats::Column::CustomerId,
+            stats::Column::FirstOrderDate,
+            stats::Column::LastOrderDate,
+            stats::Column::OrderCount,
+            stats::Column::TotalCents,
+        ])
+        .order_by_asc(stats::Column::CustomerId)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Customers with a (not cancelled) order dated on or after `date`.

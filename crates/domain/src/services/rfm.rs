@@ -48,31 +48,31 @@ struct Computed {
 }
 
 async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
-    let mut rows: HashMap<i64, (NaiveDate, NaiveDate, i64, i64)> = customer_stats::all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.customer_id, (s.first_order_date, s.last_order_date, s.order_count, s.total_cents)))
-        .collect();
-    let late = customer_stats::ordering_since(db, as_of).await?;
-    for id in &late {
-        rows.remove(id);
+    let late: std::collections::HashSet<i64> = customer_stats::ordering_since(db, as_of).await?.into_iter().collect();
+    let mut rows: Vec<(i64, NaiveDate, NaiveDate, i64, i64)> =
+        customer_stats::all(db).await?.into_iter().filter(|r| !late.contains(&r.0)).collect();
+    if !late.is_empty() {
+        let late: Vec<i64> = late.into_iter().collect();
+        rows.extend(
+            customer_stats::from_orders(db, &late, Some(as_of))
+                .await?
+                .into_iter()
+                .map(|s| (s.customer_id, s.first_order_date, s.last_order_date, s.order_count, s.total_cents)),
+        );
+        rows.sort_unstable_by_key(|r| r.0);
     }
-    for s in customer_stats::from_orders(db, &late, Some(as_of)).await? {
-        rows.insert(s.customer_id, (s.first_order_date, s.last_order_date, s.order_count, s.total_cents));
-    }
-    let mut inputs: Vec<RfmInput> = rows
+    rows.retain(|r| r.3 > 0);
+    let inputs: Vec<RfmInput> = rows
         .iter()
-        .filter(|(_, (_, _, n, _))| *n > 0)
-        .map(|(id, (_, last, n, total))| RfmInput {
+        .map(|(id, _, last, n, total)| RfmInput {
             customer_id: *id,
             recency_days: (as_of - *last).num_days(),
             frequency: *n,
             monetary_cents: *total,
         })
         .collect();
-    inputs.sort_by_key(|i| i.customer_id);
     let scores = rfm::score(&inputs);
-    Ok(Computed { first: rows.into_iter().map(|(id, (first, ..))| (id, first)).collect(), inputs, scores })
+    Ok(Computed { first: rows.into_iter().map(|(id, first, ..)| (id, first)).collect(), inputs, scores })
 }
 
 /// A segment's size and value.
