@@ -110,6 +110,7 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("get_dashboard", Action::AnalyticsRead),
     ("sales_analysis", Action::AnalyticsRead),
     ("sales_forecast", Action::AnalyticsRead),
+    ("sales_forecast_with", Action::AnalyticsRead),
     ("customer_recommendations", Action::CustomersRead),
     ("related_products", Action::ProductsRead),
     ("service_stats", Action::ServiceRead),

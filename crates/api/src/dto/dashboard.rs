@@ -263,3 +263,28 @@ impl From<rapport_domain::services::forecast::SalesForecast> for SalesForecast {
         }
     }
 }
+
+/// A regressor supplied by the caller.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegressorInput {
+    /// 1–50 characters; not trend, month_NN, intercept or promotion.
+    #[schema(max_length = 50, min_length = 1)]
+    pub name: String,
+    /// A value for every history month and every forecast month, keyed `YYYY-MM`.
+    pub values: std::collections::BTreeMap<String, f64>,
+}
+
+/// A forecast with the caller's own regressors (competitor prices, planned promotions, …).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastRequest {
+    /// Months to forecast, 1–36 (default 12).
+    #[schema(minimum = 1, maximum = 36)]
+    pub horizon: Option<usize>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub regressors: Vec<RegressorInput>,
+}

@@ -1,7 +1,7 @@
 //! `/api/v1/analytics/dashboard`.
 
-use actix_web::get;
 use actix_web::web::{Data, Json, Query};
+use actix_web::{get, post};
 use rapport_domain::services::dashboard as svc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,7 +12,7 @@ use crate::openapi::*;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_dashboard).service(sales_analysis).service(sales_forecast);
+    cfg.service(get_dashboard).service(sales_analysis).service(sales_forecast).service(sales_forecast_with);
 }
 
 /// The dashboard
@@ -91,5 +91,47 @@ async fn sales_forecast(
     let f =
         rapport_domain::services::forecast::forecast(&state.db, &user.0, q.horizon.unwrap_or(12), q.from, q.to, today)
             .await?;
+    Ok(Json(f.into()))
+}
+
+/// The sales forecast with extra regressors
+///
+/// As `GET /analytics/forecast`, with regressors the caller supplies for every history
+/// and forecast month; a missing month is 422 naming it.
+#[utoipa::path(
+    tag = "analytics",
+    request_body = ForecastRequest,
+    responses(
+        (status = 200, description = "The forecast", body = SalesForecast),
+        BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+#[post("/analytics/forecast")]
+async fn sales_forecast_with(
+    user: AuthUser,
+    state: Data<AppState>,
+    body: Json<ForecastRequest>,
+) -> Result<Json<SalesForecast>, ApiError> {
+    let b = body.into_inner();
+    if b.regressors.len() > 10 {
+        return Err(rapport_domain::DomainError::invalid("regressors", "at most 10").into());
+    }
+    let extra: Vec<_> = b
+        .regressors
+        .into_iter()
+        .map(|r| rapport_domain::services::forecast::ExtraRegressor { name: r.name, values: r.values })
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let f = rapport_domain::services::forecast::forecast_with(
+        &state.db,
+        &user.0,
+        b.horizon.unwrap_or(12),
+        b.from,
+        b.to,
+        today,
+        &extra,
+    )
+    .await?;
     Ok(Json(f.into()))
 }

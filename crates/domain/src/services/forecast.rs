@@ -90,6 +90,29 @@ pub async fn forecast(
     to: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<SalesForecast> {
+    forecast_with(db, actor, horizon, from, to, today, &[]).await
+}
+
+/// A regressor the caller supplies: a value for every history and forecast month (`YYYY-MM`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtraRegressor {
+    pub name: String,
+    pub values: std::collections::BTreeMap<String, f64>,
+}
+
+/// Like [`forecast`], with extra regressors (competitor prices, planned promotions, …).
+///
+/// # Errors
+/// As [`forecast`]; `Invalid` when a regressor misses a month, repeats a name or is not finite.
+pub async fn forecast_with(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    horizon: usize,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+    extra: &[ExtraRegressor],
+) -> Result<SalesForecast> {
     actor.require(Action::AnalyticsRead)?;
     if !(1..=36).contains(&horizon) {
         return Err(DomainError::invalid("horizon", "must be between 1 and 36 months"));
@@ -129,18 +152,57 @@ pub async fn forecast(
         m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
     }
     let cents: Vec<i64> = months.iter().map(|m| by_month.get(&label(*m)).copied().unwrap_or(0)).collect();
+    let mut all_months = months.clone();
+    let mut m = to;
+    for _ in 0..horizon {
+        all_months.push(m);
+        m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(m);
+    }
+    let mut extras = vec![("promotion".to_owned(), vec![0.0; all_months.len()])];
+    let mut problems = Vec::new();
+    for (i, r) in extra.iter().enumerate() {
+        let field = format!("regressors[{i}]");
+        let name = r.name.trim();
+        if name.is_empty()
+            || name.chars().count() > 50
+            || extras.iter().any(|(n, _)| n == name)
+            || name == "trend"
+            || name.starts_with("month_")
+            || name == "intercept"
+        {
+            problems.push(FieldError::new(
+                &field,
+                "needs a name of 1 to 50 characters that is not taken (trend, month_NN, intercept, promotion)",
+            ));
+            continue;
+        }
+        let missing: Vec<String> = all_months.iter().map(|m| label(*m)).filter(|p| !r.values.contains_key(p)).collect();
+        if !missing.is_empty() {
+            problems.push(FieldError::new(&field, format!("has no value for {}", missing.join(", "))));
+            continue;
+        }
+        let values: Vec<f64> = all_months.iter().map(|m| r.values.get(&label(*m)).copied().unwrap_or(0.0)).collect();
+        if values.iter().any(|v| !v.is_finite()) {
+            problems.push(FieldError::new(&field, "values must be finite numbers"));
+            continue;
+        }
+        extras.push((name.to_owned(), values));
+    }
+    if !problems.is_empty() {
+        return Err(DomainError::Invalid(problems));
+    }
     let input = ForecastInput {
         revenue: cents.iter().map(|c| *c as f64 / 100.0).collect(),
         first_month: start.month(),
         horizon,
-        extras: vec![("promotion".to_owned(), vec![0.0; months.len() + horizon])],
+        extras,
     };
     let f = forecast::forecast(&input).map_err(|e| match e {
         ForecastError::TooShort { have, need } => DomainError::Invalid(vec![FieldError::new(
             "from",
             format!("the forecast needs at least {need} months of order history; the period holds {have}"),
         )]),
-        other => DomainError::invalid("revenue", other.to_string()),
+        other => DomainError::invalid("regressors", other.to_string()),
     })?;
     let history = months
         .iter()
