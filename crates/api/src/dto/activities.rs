@@ -1,7 +1,7 @@
 //! Activity and follow-up bodies.
 
 use chrono::{DateTime, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::activities::ActivityFilter;
 use rapport_domain::services::activities as svc;
 use serde::{Deserialize, Serialize};
@@ -153,30 +153,7 @@ impl ActivityQuery {
     }
 }
 
-/// A page of activities.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActivityPage {
-    pub items: Vec<Activity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Activity>> for ActivityPage {
-    fn from(p: Page<svc::Activity>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Activity::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(ActivityPage, Activity, svc::Activity, "activities");
 
 /// Follow-up parameters.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,7 +1,7 @@
 //! Customer bodies and query parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::customers::CustomerFilter;
 use rapport_domain::services::customers as svc;
 use rapport_domain::services::timeline::TimelineEntry as DomainEntry;
@@ -256,33 +256,7 @@ impl CustomerQuery {
     }
 }
 
-/// A page of customers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerPage {
-    pub items: Vec<Customer>,
-    /// Page number (numbered paging).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    /// All matching customers (numbered paging, unless `count=false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    /// Cursor of the next page (keyset paging; absent on the last page).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Customer>> for CustomerPage {
-    fn from(p: Page<svc::Customer>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Customer::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(CustomerPage, Customer, svc::Customer, "customers");
 
 /// The outcome of an accepted import.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! Lead bodies and query parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::leads::LeadFilter;
 use rapport_domain::services::leads as svc;
 use rust_decimal::Decimal;
@@ -180,30 +180,7 @@ impl LeadQuery {
     }
 }
 
-/// A page of leads.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LeadPage {
-    pub items: Vec<Lead>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Lead>> for LeadPage {
-    fn from(p: Page<svc::Lead>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Lead::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(LeadPage, Lead, svc::Lead, "leads");
 
 /// Optional details of the opportunity that conversion creates.
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -1,5 +1,39 @@
 //! Request and response bodies: their own types, never the database entities.
 
+/// A keyset-capable page of `$item` made from a domain page: the same shape for every list.
+macro_rules! page_type {
+    ($name:ident, $item:ty, $domain:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ".")]
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Page number (numbered paging).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub page: Option<u64>,
+            pub per_page: u64,
+            /// All matching rows (numbered paging, unless `count=false`).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub total: Option<u64>,
+            /// Cursor of the next page (keyset paging; absent on the last page).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub next_cursor: Option<String>,
+        }
+
+        impl From<rapport_domain::list::Page<$domain>> for $name {
+            fn from(p: rapport_domain::list::Page<$domain>) -> Self {
+                Self {
+                    items: p.items.into_iter().map(<$item>::from).collect(),
+                    page: p.page,
+                    per_page: p.per_page,
+                    total: p.total,
+                    next_cursor: p.next_cursor,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page_type;
+
 pub mod activities;
 pub mod analytics;
 pub mod audit;

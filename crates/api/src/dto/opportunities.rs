@@ -1,7 +1,7 @@
 //! Opportunity bodies and query parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::money::to_cents;
 use rapport_domain::repo::opportunities::OpportunityFilter;
 use rapport_domain::services::opportunities as svc;
@@ -212,30 +212,7 @@ impl From<PipelineQuery> for OpportunityFilter {
     }
 }
 
-/// A page of opportunities.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OpportunityPage {
-    pub items: Vec<Opportunity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Opportunity>> for OpportunityPage {
-    fn from(p: Page<svc::Opportunity>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Opportunity::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(OpportunityPage, Opportunity, svc::Opportunity, "opportunities");
 
 /// One stage of the pipeline.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! Order bodies and query parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::orders::OrderFilter;
 use rapport_domain::services::orders as svc;
 use rust_decimal::Decimal;
@@ -202,33 +202,7 @@ impl CustomerOrderQuery {
     }
 }
 
-/// A page of orders.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrderPage {
-    pub items: Vec<Order>,
-    /// Page number (numbered paging).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    /// All matching orders (numbered paging, unless `count=false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    /// Cursor of the next page (keyset paging; absent on the last page).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Order>> for OrderPage {
-    fn from(p: Page<svc::Order>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Order::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(OrderPage, Order, svc::Order, "orders");
 
 /// The outcome of an accepted order import.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! Quote bodies and query parameters; the line types are shared with orders.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::quotes::QuoteFilter;
 use rapport_domain::services::quotes as svc;
 use rust_decimal::Decimal;
@@ -337,30 +337,4 @@ impl QuoteQuery {
     }
 }
 
-/// A page of quotes.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QuotePage {
-    pub items: Vec<Quote>,
-    /// Page number (numbered paging).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    /// All matching quotes (numbered paging, unless `count=false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    /// Cursor of the next page (keyset paging; absent on the last page).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::Quote>> for QuotePage {
-    fn from(p: Page<svc::Quote>) -> Self {
-        Self {
-            items: p.items.into_iter().map(Quote::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(QuotePage, Quote, svc::Quote, "quotes");

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use rapport_analytics::service_stats::{Figures, ServiceStats as DomainStats};
-use rapport_domain::list::{Page, Paging};
+use rapport_domain::list::Paging;
 use rapport_domain::repo::service_requests::RequestFilter;
 use rapport_domain::rules::sla::SlaHours;
 use rapport_domain::services::service_requests as svc;
@@ -234,30 +234,7 @@ impl ServiceRequestQuery {
     }
 }
 
-/// A page of service requests.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ServiceRequestPage {
-    pub items: Vec<ServiceRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-    pub per_page: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-impl From<Page<svc::ServiceRequest>> for ServiceRequestPage {
-    fn from(p: Page<svc::ServiceRequest>) -> Self {
-        Self {
-            items: p.items.into_iter().map(ServiceRequest::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
-            total: p.total,
-            next_cursor: p.next_cursor,
-        }
-    }
-}
+super::page_type!(ServiceRequestPage, ServiceRequest, svc::ServiceRequest, "service requests");
 
 /// The period of the statistics.
 #[derive(Debug, Deserialize, IntoParams)]
