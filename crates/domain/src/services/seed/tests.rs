@@ -1,0 +1,83 @@
+//! Seeding is deterministic and its sales history adds up.
+use sea_orm::{EntityTrait, QueryOrder};
+
+use super::*;
+use crate::repo::customers as repo;
+use crate::testing;
+
+async fn snapshot(db: &DatabaseConnection) -> Vec<(String, Option<String>, Option<String>, Option<i64>, Vec<String>)> {
+    let rows = customer::Entity::find().order_by_asc(customer::Column::Id).all(db).await.expect("rows");
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = repo::tags(db, &ids).await.expect("tags");
+    rows.into_iter().map(|r| (r.name, r.email, r.city, r.owner_id, tags.remove(&r.id).unwrap_or_default())).collect()
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_customers() {
+    let (a, b) = (testing::db().await, testing::db().await);
+    let opts = SeedOptions { customers: 1500, seed: 9 };
+    let report = seed(&a, opts).await.expect("seed a");
+    seed(&b, opts).await.expect("seed b");
+    assert_eq!(report.customers, 1500);
+    assert_eq!(report.logins.len(), DEMO_USERS.len());
+    let (sa, sb) = (snapshot(&a).await, snapshot(&b).await);
+    assert_eq!(sa.len(), 1500);
+    assert_eq!(sa, sb);
+    let other = testing::db().await;
+    seed(&other, SeedOptions { customers: 1500, seed: 10 }).await.expect("seed other");
+    assert_ne!(snapshot(&other).await, sa, "another seed gives other data");
+}
+
+#[tokio::test]
+async fn seeding_twice_adds_customers_and_keeps_users_and_products() {
+    let db = testing::db().await;
+    seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("first");
+    let second = seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("second");
+    assert_eq!(second.products, 0, "products exist already");
+    assert_eq!(snapshot(&db).await.len(), 200);
+    let users = crate::entities::user::Entity::find().all(&db).await.expect("users");
+    assert_eq!(users.len(), DEMO_USERS.len());
+}
+
+#[tokio::test]
+async fn seeded_sales_history_covers_every_state_and_adds_up() {
+    use std::collections::{BTreeSet, HashMap};
+
+    use crate::entities::{activity, lead, opportunity, order, order_line};
+    let db = testing::db().await;
+    let report = seed(&db, SeedOptions { customers: 300, seed: 3 }).await.expect("seed");
+    assert!(report.sales.orders > 1500, "{:?}", report.sales);
+    let statuses: BTreeSet<String> =
+        lead::Entity::find().all(&db).await.expect("leads").into_iter().map(|l| l.status).collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    let stages: BTreeSet<String> =
+        opportunity::Entity::find().all(&db).await.expect("opps").into_iter().map(|o| o.stage).collect();
+    assert_eq!(stages.len(), 6, "{stages:?}");
+    let orders = order::Entity::find().all(&db).await.expect("orders");
+    let mut sums: HashMap<i64, i64> = HashMap::new();
+    for l in order_line::Entity::find().all(&db).await.expect("lines") {
+        *sums.entry(l.order_id).or_default() += l.line_total_cents;
+    }
+    let today = chrono::Utc::now().date_naive();
+    for o in &orders {
+        assert_eq!(sums.get(&o.id).copied().unwrap_or(0), o.total_cents, "order {} adds up", o.number);
+        assert!((today - o.order_date).num_days() < 3 * 365);
+    }
+    let numbers: BTreeSet<&str> = orders.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers.len(), orders.len(), "order numbers are unique");
+    let overdue = activity::Entity::find()
+        .all(&db)
+        .await
+        .expect("activities")
+        .into_iter()
+        .filter(|a| a.done_at.is_none() && a.due_at.is_some_and(|d| d < crate::time::now()))
+        .count();
+    assert!(overdue > 0, "some follow-ups are overdue");
+    use crate::entities::service_request;
+    let requests = service_request::Entity::find().all(&db).await.expect("requests");
+    assert_eq!(requests.len() as u64, report.sales.service_requests);
+    assert!(requests.len() >= 100);
+    assert!(requests.iter().any(|r| r.rating.is_some()), "some are rated");
+    assert!(requests.iter().any(|r| r.resolved_at.is_some_and(|t| t > r.due_at)), "some broke their SLA");
+    assert!(requests.iter().all(|r| r.rating.is_none() || r.resolved_at.is_some()), "only resolved ones are rated");
+}
