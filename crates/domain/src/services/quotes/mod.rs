@@ -155,13 +155,6 @@ pub fn reported_status(stored: &str, valid_until: NaiveDate, today: NaiveDate) -
     if repo::OPEN.contains(&stored) && valid_until < today { "expired" } else { stored }
 }
 
-fn owner_restriction(actor: &Actor, scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Own => Some(actor.user_id.unwrap_or(-1)),
-    }
-}
-
 /// Loads a quote the actor may see under `scope`; others are `NotFound`.
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64) -> Result<quote::Model> {
     match repo::find_live(db, id).await? {
@@ -302,7 +295,7 @@ pub async fn list(
     p.finish()?;
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
     let today = today();
-    let (rows, total, next) = repo::list(db, filter, owner_restriction(actor, scope), today, &keys, paging).await?;
+    let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), today, &keys, paging).await?;
     let items = with_lines(db, rows, today).await?;
     Ok(crate::repo::page_of(items, paging, total, next))
 }

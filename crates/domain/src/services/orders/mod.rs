@@ -1,93 +1,31 @@
 //! Orders: what customers bought, with their lines. An order is created directly or
 //! by accepting a quote, then moves through its statuses; cancelling keeps it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
-use serde::Serialize;
 
 use crate::entities::{order, order_line, quote};
 use crate::error::{DomainError, Result};
 use crate::list::{Page, Paging, parse_sort};
-use crate::money::{from_bp, from_cents, to_cents};
+use crate::money::to_cents;
 use crate::repo::audit::{self, Change};
 use crate::repo::counters;
 use crate::repo::orders::{self as repo, OrderFilter};
 use crate::rules::transitions::{self, ORDER};
 use crate::rules::validate::{self, Problems};
 use crate::services::customers::{check_version, visible_customer};
-use crate::services::quotes::lines::{self, DocumentLine, NewLine, cents, currency, percent, price_lines};
+use crate::services::quotes::lines::{self, cents, currency, percent, price_lines};
 use crate::services::snapshot;
 use crate::services::timeline::TimelineEntry;
-use crate::time::{now, utc};
+use crate::time::now;
 use crate::{Action, Actor, Scope};
 
-/// An order as the outside world sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Order {
-    pub id: i64,
-    /// `O-2026-000012`.
-    pub number: String,
-    pub customer_id: i64,
-    /// The accepted quote it came from.
-    pub quote_id: Option<i64>,
-    pub owner_id: Option<i64>,
-    pub order_date: NaiveDate,
-    /// `pending`, `paid`, `shipped`, `completed` or `cancelled`.
-    pub status: String,
-    pub currency: String,
-    /// Percent.
-    pub tax_rate: Decimal,
-    pub notes: Option<String>,
-    pub lines: Vec<DocumentLine>,
-    /// round(Σ line totals × tax rate / 100).
-    pub tax_total: Decimal,
-    /// Σ line totals + tax total.
-    pub total_amount: Decimal,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
+mod model;
 
-impl Order {
-    fn build(m: order::Model, lines: Vec<order_line::Model>) -> Self {
-        Self {
-            id: m.id,
-            number: m.number,
-            customer_id: m.customer_id,
-            quote_id: m.quote_id,
-            owner_id: m.owner_id,
-            order_date: m.order_date,
-            status: m.status,
-            currency: m.currency,
-            tax_rate: from_bp(m.tax_rate_bp),
-            notes: m.notes,
-            lines: lines.into_iter().map(DocumentLine::from).collect(),
-            tax_total: from_cents(m.tax_cents),
-            total_amount: from_cents(m.total_cents),
-            created_at: utc(m.created_at),
-            updated_at: utc(m.updated_at),
-            version: m.version,
-        }
-    }
-}
-
-/// The fields an order is created from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewOrder {
-    pub customer_id: i64,
-    /// Defaults to today (UTC).
-    pub order_date: Option<NaiveDate>,
-    /// Three upper-case letters; defaults to `CNY`.
-    pub currency: Option<String>,
-    /// Percent, 0–100 with two places; defaults to 0.
-    pub tax_rate: Option<Decimal>,
-    pub notes: Option<String>,
-    /// At least one; lines without a price take the product's.
-    pub lines: Vec<NewLine>,
-}
+pub use model::{NewOrder, Order};
 
 /// An order row before it has an id and a number.
 struct Draft {
@@ -104,13 +42,6 @@ struct Draft {
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn owner_restriction(actor: &Actor, scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Own => Some(actor.user_id.unwrap_or(-1)),
-    }
 }
 
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64) -> Result<order::Model> {
@@ -278,7 +209,7 @@ pub async fn list(
     let scope = actor.require(Action::OrdersRead)?;
     check_filter(filter)?;
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
-    let (rows, total, next) = repo::list(db, filter, owner_restriction(actor, scope), &keys, paging).await?;
+    let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     let items = with_lines(db, rows).await?;
     Ok(crate::repo::page_of(items, paging, total, next))
 }
