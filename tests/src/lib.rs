@@ -14,6 +14,8 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
+pub mod outreach;
+
 /// A database engine the suite runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -134,15 +136,27 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], also serving a single-page app from `static_dir`.
     pub async fn spawn_serving(backend: Backend, static_dir: std::path::PathBuf) -> Self {
+        Self::spawn_with(backend, |c| c.static_dir = static_dir).await
+    }
+
+    /// Like [`TestApp::spawn`], with the configuration adjusted by `adjust` (the delivery
+    /// worker polls every 100 ms and retries after 100 ms unless changed).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let test_db = TestDb::create(backend).await;
         let db = rapport_api::connect(&test_db.url).await.expect("connect and migrate");
-        let config = Config {
+        let mut config = Config {
             database_url: test_db.url.clone(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: Some("test-secret-test-secret-test-secret".into()),
-            static_dir,
+            static_dir: "does-not-exist".into(),
             workers: Some(2),
+            delivery: rapport_api::config::DeliveryConfig {
+                poll: std::time::Duration::from_millis(100),
+                retry_base: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
         };
+        adjust(&mut config);
         let app = Application::build_with(config, db.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run());
@@ -154,6 +168,11 @@ impl TestApp {
             users: AtomicU32::new(0),
             _db: test_db,
         }
+    }
+
+    /// The database URL (for a second server process on the same database).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     /// A request without credentials.

@@ -1,6 +1,7 @@
 //! Configuration from `RAPPORT_*` environment variables.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Server settings.
 #[derive(Clone, Debug)]
@@ -15,6 +16,56 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// `RAPPORT_WORKERS`: HTTP worker threads (default: one per CPU core).
     pub workers: Option<usize>,
+    /// Campaign delivery.
+    pub delivery: DeliveryConfig,
+}
+
+/// How campaign messages leave the building.
+#[derive(Clone, Debug)]
+pub struct DeliveryConfig {
+    /// `RAPPORT_DELIVERY_WORKER`: `off` runs this instance without the delivery worker
+    /// (an API-only instance beside others that deliver). Default on.
+    pub worker: bool,
+    /// `RAPPORT_SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587?tls=required` or
+    /// `smtps://…:465`; without it email goes to the outbox (`GET /api/v1/outbox`).
+    pub smtp_url: Option<String>,
+    /// `RAPPORT_SMTP_FROM`: the sender (default `Rapport <noreply@rapport.local>`).
+    pub smtp_from: String,
+    /// `RAPPORT_SMS_WEBHOOK_URL`: the SMS gateway (POST JSON `{to, body, message_id}`);
+    /// without it SMS go to the outbox.
+    pub sms_webhook_url: Option<String>,
+    /// `RAPPORT_PUBLIC_URL`: the address customers reach this server at, for tracking
+    /// and unsubscribe links (default `http://` + the bind address).
+    pub public_url: Option<String>,
+    /// `RAPPORT_DELIVERY_POLL_MS`: how often the worker looks for due work (default 1000).
+    pub poll: Duration,
+    /// `RAPPORT_DELIVERY_LEASE_SECS`: how long a claimed message stays with its worker
+    /// before another may take it over (default 60; renewed before each send).
+    pub lease: Duration,
+    /// `RAPPORT_DELIVERY_RETRY_BASE_MS`: the first retry's delay, doubled each time
+    /// (default 30000, capped at 6 h).
+    pub retry_base: Duration,
+    /// `RAPPORT_DELIVERY_MAX_ATTEMPTS`: attempts before a message fails for good (default 8).
+    pub max_attempts: i32,
+    /// Messages claimed at once (default 100).
+    pub batch: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            smtp_url: None,
+            smtp_from: "Rapport <noreply@rapport.local>".into(),
+            sms_webhook_url: None,
+            public_url: None,
+            poll: Duration::from_millis(1000),
+            lease: Duration::from_secs(60),
+            retry_base: Duration::from_millis(30_000),
+            max_attempts: 8,
+            batch: 100,
+        }
+    }
 }
 
 /// The default database: a SQLite file under `data/`, created on first start.
@@ -30,6 +81,29 @@ impl Config {
             jwt_secret: var("RAPPORT_JWT_SECRET"),
             static_dir: var("RAPPORT_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             workers: var("RAPPORT_WORKERS").and_then(|w| w.parse().ok()).filter(|w| *w > 0),
+            delivery: DeliveryConfig::from_env(&var),
+        }
+    }
+}
+
+impl DeliveryConfig {
+    fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Self {
+        let d = Self::default();
+        let num = |k: &str| var(k).and_then(|v| v.parse::<u64>().ok());
+        Self {
+            worker: !var("RAPPORT_DELIVERY_WORKER").is_some_and(|v| matches!(v.as_str(), "off" | "0" | "false")),
+            smtp_url: var("RAPPORT_SMTP_URL"),
+            smtp_from: var("RAPPORT_SMTP_FROM").unwrap_or(d.smtp_from),
+            sms_webhook_url: var("RAPPORT_SMS_WEBHOOK_URL"),
+            public_url: var("RAPPORT_PUBLIC_URL"),
+            poll: num("RAPPORT_DELIVERY_POLL_MS").filter(|n| *n > 0).map_or(d.poll, Duration::from_millis),
+            lease: num("RAPPORT_DELIVERY_LEASE_SECS").filter(|n| *n > 0).map_or(d.lease, Duration::from_secs),
+            retry_base: num("RAPPORT_DELIVERY_RETRY_BASE_MS").map_or(d.retry_base, Duration::from_millis),
+            max_attempts: num("RAPPORT_DELIVERY_MAX_ATTEMPTS")
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(d.max_attempts),
+            batch: d.batch,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Arc;
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
@@ -11,8 +12,10 @@ use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
 use rapport_domain::repo::settings;
 use rapport_domain::services::auth::random_token;
+use rapport_domain::services::campaigns::render::TrackingBase;
 use rapport_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
@@ -20,6 +23,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
 use crate::config::Config;
+use crate::delivery::Worker;
 use crate::error::{self, ApiError};
 use crate::openapi::{ApiDoc, document_roles};
 use crate::routes;
@@ -124,6 +128,7 @@ async fn spa_index(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Er
 pub struct Application {
     port: u16,
     server: Server,
+    worker: Option<Worker>,
 }
 
 impl Application {
@@ -142,9 +147,20 @@ impl Application {
     /// When the address is unusable.
     pub async fn build_with(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let secret = jwt_secret(&db, config.jwt_secret.as_deref()).await?;
-        let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()) };
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let public = config.delivery.public_url.clone().unwrap_or_else(|| {
+            let host = config.bind.rsplit_once(':').map_or(config.bind.as_str(), |(h, _)| h);
+            format!("http://{host}:{port}")
+        });
+        let tracking = TrackingBase(public);
+        let wake = Arc::new(Notify::new());
+        let worker = if config.delivery.worker {
+            Some(Worker::spawn(db.clone(), config.delivery.clone(), tracking.clone(), wake.clone())?)
+        } else {
+            None
+        };
+        let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()), tracking, wake };
         let spec = openapi();
         let prometheus = metrics()?;
         let spa = config.static_dir.join("index.html").is_file();
@@ -189,7 +205,7 @@ impl Application {
             server = server.workers(n);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, worker })
     }
 
     /// The port the server listens on.
@@ -197,12 +213,17 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s).
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s) and
+    /// lets the delivery worker finish the message in hand (up to 30 s).
     ///
     /// # Errors
     /// When the server fails.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(w) = self.worker {
+            w.shutdown(std::time::Duration::from_secs(30)).await;
+        }
+        served
     }
 }
 

@@ -1,6 +1,10 @@
 //! What every handler can reach.
 
+use std::sync::Arc;
+
+use rapport_domain::services::campaigns::render::TrackingBase;
 use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
 
 use crate::auth::JwtKeys;
 
@@ -11,4 +15,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Access-token keys.
     pub jwt: JwtKeys,
+    /// Where tracking and unsubscribe links point.
+    pub tracking: TrackingBase,
+    /// Wakes the delivery worker (after a launch or a test send).
+    pub wake: Arc<Notify>,
 }

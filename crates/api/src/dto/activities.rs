@@ -22,6 +22,8 @@ pub struct Activity {
     pub body: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
     pub done_at: Option<DateTime<Utc>>,
+    /// What came of it, recorded when it was completed.
+    pub outcome: Option<String>,
     pub owner_id: i64,
     pub customer_id: Option<i64>,
     pub lead_id: Option<i64>,
@@ -40,6 +42,7 @@ impl From<svc::Activity> for Activity {
             body: a.body,
             due_at: a.due_at,
             done_at: a.done_at,
+            outcome: a.outcome,
             owner_id: a.owner_id,
             customer_id: a.customer_id,
             lead_id: a.lead_id,
@@ -193,4 +196,13 @@ impl From<svc::FollowUps> for FollowUps {
             idle_opportunities: f.idle_opportunities.into_iter().map(Opportunity::from).collect(),
         }
     }
+}
+
+/// Completing an activity: what came of it (optional; the body may be empty).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityComplete {
+    /// E.g. "Reached, wants a quote" or "No answer".
+    #[schema(max_length = 2000)]
+    pub outcome: Option<String>,
 }

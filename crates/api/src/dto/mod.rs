@@ -38,6 +38,7 @@ pub mod activities;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod dashboard;
 pub mod leads;
@@ -47,6 +48,7 @@ pub mod products;
 pub mod quotes;
 pub mod recommendations;
 pub mod rfm;
+pub mod segments;
 pub mod service_requests;
 pub mod users;
 
@@ -62,6 +64,24 @@ use crate::error::ApiError;
 /// When the value has the wrong type.
 pub fn patch<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A JSON body that may be left out: an empty body is `None`; anything else must parse
+/// as `T` (a malformed or misfitting body is refused, never ignored).
+///
+/// # Errors
+/// `bad_request` for malformed JSON, `validation_failed` for JSON that does not fit.
+pub fn optional_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| {
+        if e.is_data() {
+            ApiError::new("validation_failed", format!("the JSON body does not fit: {e}"))
+        } else {
+            ApiError::bad_request(format!("the JSON body is not valid: {e}"))
+        }
+    })
 }
 
 /// The `ETag` of a record version.

@@ -21,6 +21,8 @@ pub struct Product {
     #[schema(value_type = String, example = "1299.00")]
     pub price: Decimal,
     pub active: bool,
+    /// A free-text grouping such as "Tea".
+    pub category: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -35,6 +37,7 @@ impl From<svc::Product> for Product {
             description: p.description,
             price: p.price.round_dp(2),
             active: p.active,
+            category: p.category,
             created_at: p.created_at,
             updated_at: p.updated_at,
             version: p.version,
@@ -60,6 +63,8 @@ pub struct ProductCreate {
     /// Defaults to true.
     #[serde(default = "yes")]
     pub active: bool,
+    #[schema(max_length = 100)]
+    pub category: Option<String>,
 }
 
 fn yes() -> bool {
@@ -68,7 +73,14 @@ fn yes() -> bool {
 
 impl From<ProductCreate> for svc::NewProduct {
     fn from(p: ProductCreate) -> Self {
-        Self { sku: p.sku, name: p.name, description: p.description, price: p.price, active: p.active }
+        Self {
+            sku: p.sku,
+            name: p.name,
+            description: p.description,
+            price: p.price,
+            active: p.active,
+            category: p.category,
+        }
     }
 }
 
@@ -87,11 +99,21 @@ pub struct ProductUpdate {
     #[schema(value_type = Option<String>, example = "1299.00", pattern = r"^\d{1,8}(\.\d{1,2})?$")]
     pub price: Option<Decimal>,
     pub active: Option<bool>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub category: Option<Option<String>>,
 }
 
 impl From<ProductUpdate> for svc::ProductChanges {
     fn from(p: ProductUpdate) -> Self {
-        Self { sku: p.sku, name: p.name, description: p.description, price: p.price, active: p.active }
+        Self {
+            sku: p.sku,
+            name: p.name,
+            description: p.description,
+            price: p.price,
+            active: p.active,
+            category: p.category,
+        }
     }
 }
 
@@ -105,6 +127,9 @@ pub struct ProductQuery {
     pub q: Option<String>,
     /// Only active (`true`) or inactive (`false`) products.
     pub active: Option<bool>,
+    /// Exact category.
+    #[param(max_length = 100)]
+    pub category: Option<String>,
     /// Comma list of id, sku, name, price, created_at; `-` for descending. Default `name`.
     pub sort: Option<String>,
     #[param(minimum = 1)]

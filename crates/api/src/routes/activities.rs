@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::dto::activities::*;
-use crate::dto::{etag, if_match};
+use crate::dto::{etag, if_match, optional_json};
 use crate::error::ApiError;
 use crate::openapi::*;
 use crate::state::AppState;
@@ -123,6 +123,7 @@ async fn delete_activity(
 #[utoipa::path(
     tag = "activities",
     params(("id" = i64, Path, description = "Activity id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    request_body(content = Option<ActivityComplete>, description = "Optional: the outcome"),
     responses(
         (status = 200, description = "The completed activity", body = Activity, headers(("ETag" = String))),
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed
@@ -135,8 +136,10 @@ async fn complete_activity(
     state: Data<AppState>,
     id: Path<i64>,
     req: HttpRequest,
+    body: actix_web::web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let a = svc::complete(&state.db, &user.0, id.into_inner(), if_match(&req)?).await?;
+    let body: ActivityComplete = optional_json(&body)?.unwrap_or_default();
+    let a = svc::complete(&state.db, &user.0, id.into_inner(), if_match(&req)?, body.outcome).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(a.version))).json(Activity::from(a)))
 }
 

@@ -6,18 +6,22 @@ pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod dashboard;
 pub mod health;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;
+pub mod outreach;
 pub mod products;
 pub mod quotes;
 pub mod rating;
 pub mod recommendations;
 pub mod rfm;
+pub mod segments;
 pub mod service_requests;
+pub mod tracking;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -39,10 +43,14 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     dashboard::configure(cfg);
     quotes::configure(cfg);
     orders::configure(cfg);
+    segments::configure(cfg);
+    campaigns::configure(cfg);
+    outreach::configure(cfg);
     audit::configure(cfg);
 }
 
 /// Public pages outside `/api/v1` that are still part of the documented API.
 pub fn public(cfg: &mut ServiceConfig) {
     rating::configure(cfg);
+    tracking::configure(cfg);
 }

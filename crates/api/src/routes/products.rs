@@ -37,7 +37,11 @@ async fn list_products(
 ) -> Result<Json<ProductPage>, ApiError> {
     let q = q.into_inner();
     let paging = paging(q.page, q.per_page, None, q.count)?;
-    let filter = ProductFilter { q: q.q.filter(|s| !s.trim().is_empty()), active: q.active };
+    let filter = ProductFilter {
+        q: q.q.filter(|s| !s.trim().is_empty()),
+        active: q.active,
+        category: q.category.filter(|s| !s.trim().is_empty()),
+    };
     let page = svc::list(&state.db, &user.0, &filter, q.sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }

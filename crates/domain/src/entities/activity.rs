@@ -10,6 +10,7 @@ pub struct Model {
     pub body: Option<String>,
     pub due_at: Option<DateTime>,
     pub done_at: Option<DateTime>,
+    pub outcome: Option<String>,
     pub owner_id: i64,
     pub customer_id: Option<i64>,
     pub lead_id: Option<i64>,

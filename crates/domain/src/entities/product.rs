@@ -11,6 +11,7 @@ pub struct Model {
     pub description: Option<String>,
     pub price_cents: i64,
     pub active: bool,
+    pub category: Option<String>,
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub deleted_at: Option<DateTime>,

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod product_pairs;
 pub mod products;
 pub mod quotes;
+pub mod segments;
 pub mod service_requests;
 pub mod settings;
 pub mod users;

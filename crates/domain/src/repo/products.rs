@@ -18,6 +18,8 @@ pub struct ProductFilter {
     pub q: Option<String>,
     /// Only active (or only inactive) products.
     pub active: Option<bool>,
+    /// Exact category.
+    pub category: Option<String>,
 }
 
 fn column(field: &str) -> product::Column {
@@ -60,6 +62,9 @@ pub async fn list(
     count: bool,
 ) -> Result<(Vec<product::Model>, Option<u64>), DbErr> {
     let mut q = product::Entity::find().filter(product::Column::DeletedAt.is_null());
+    if let Some(c) = &f.category {
+        q = q.filter(product::Column::Category.eq(c.clone()));
+    }
     if let Some(text) = &f.q {
         let needle = text.to_lowercase();
         q = q.filter(

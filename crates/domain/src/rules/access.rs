@@ -113,6 +113,12 @@ pub enum Action {
     RegressionRun,
     /// Read sales analytics, RFM values, recommendations and the dashboard.
     AnalyticsRead,
+    /// Read segments, campaigns, their messages and statistics, and the outbox.
+    MarketingRead,
+    /// Create and change segments and campaigns; test-send, launch, cancel.
+    MarketingWrite,
+    /// Record or lift a customer's opt-out of a channel (SMS STOP replies, requests).
+    OptOutsWrite,
 }
 
 impl Action {
@@ -144,6 +150,9 @@ impl Action {
             Action::ServiceAssign => "service:assign",
             Action::RegressionRun => "regression:run",
             Action::AnalyticsRead => "analytics:read",
+            Action::MarketingRead => "marketing:read",
+            Action::MarketingWrite => "marketing:write",
+            Action::OptOutsWrite => "opt_outs:write",
         }
     }
 }
@@ -187,6 +196,9 @@ pub const PERMISSIONS: &[(Action, &[(Role, Scope)])] = &[
     (Action::ServiceAssign, &[(Admin, All), (Manager, All)]),
     (Action::RegressionRun, &[(Admin, All), (Manager, All), (Sales, All), (Marketing, All), (Support, All)]),
     (Action::AnalyticsRead, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All)]),
+    (Action::MarketingRead, &[(Admin, All), (Manager, All), (Marketing, All)]),
+    (Action::MarketingWrite, &[(Admin, All), (Manager, All), (Marketing, All)]),
+    (Action::OptOutsWrite, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All), (Support, All)]),
 ];
 
 /// The scope a role has for an action, or `None` when it may not do it at all.

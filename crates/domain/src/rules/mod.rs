@@ -3,6 +3,8 @@
 pub mod access;
 pub mod assignment;
 pub mod pricing;
+pub mod segment_filter;
 pub mod sla;
+pub mod template;
 pub mod transitions;
 pub mod validate;

@@ -53,6 +53,18 @@ pub const SERVICE: Table = &[
     ("closed", &["in_progress"]),
 ];
 
+/// Campaign statuses: a draft is scheduled or launched; a scheduled campaign launches
+/// at its start time (or by hand) or goes back to draft; running campaigns complete when
+/// every message is delivered (or their end time passes); anything not finished may be
+/// cancelled.
+pub const CAMPAIGN: Table = &[
+    ("draft", &["scheduled", "running", "cancelled"]),
+    ("scheduled", &["draft", "running", "cancelled"]),
+    ("running", &["completed", "cancelled"]),
+    ("completed", &[]),
+    ("cancelled", &[]),
+];
+
 /// Every state of a table.
 pub fn states(table: Table) -> Vec<&'static str> {
     table.iter().map(|(s, _)| *s).collect()

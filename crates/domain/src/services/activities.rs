@@ -31,6 +31,8 @@ pub struct Activity {
     pub body: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
     pub done_at: Option<DateTime<Utc>>,
+    /// What came of it (e.g. a call's result), recorded when it is done.
+    pub outcome: Option<String>,
     pub owner_id: i64,
     pub customer_id: Option<i64>,
     pub lead_id: Option<i64>,
@@ -49,6 +51,7 @@ impl From<activity::Model> for Activity {
             body: m.body,
             due_at: m.due_at.map(utc),
             done_at: m.done_at.map(utc),
+            outcome: m.outcome,
             owner_id: m.owner_id,
             customer_id: m.customer_id,
             lead_id: m.lead_id,
@@ -300,16 +303,25 @@ pub async fn update(
     .await
 }
 
-/// Marks an activity done now.
+/// Marks an activity done now, with its outcome (e.g. what a call achieved).
 ///
 /// # Errors
-/// `Conflict` when it is done already; as [`update`].
-pub async fn complete(db: &DatabaseConnection, actor: &Actor, id: i64, expected: Option<i32>) -> Result<Activity> {
+/// `Conflict` when it is done already; `Invalid` outcome; as [`update`].
+pub async fn complete(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i32>,
+    outcome: Option<String>,
+) -> Result<Activity> {
+    let mut p = Problems::default();
+    let outcome = validate::optional(&mut p, "outcome", outcome.as_deref(), 2000);
+    p.finish()?;
     change(db, actor, id, expected, "complete", |cur| {
         if cur.done_at.is_some() {
             return Err(DomainError::Conflict(format!("activity {id} is done already")));
         }
-        Ok(activity::ActiveModel { done_at: Set(Some(now())), ..Default::default() })
+        Ok(activity::ActiveModel { done_at: Set(Some(now())), outcome: Set(outcome), ..Default::default() })
     })
     .await
 }

@@ -28,6 +28,8 @@ pub struct Product {
     pub description: Option<String>,
     pub price: Decimal,
     pub active: bool,
+    /// A free-text grouping such as "Tea"; marketing segments filter on it.
+    pub category: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -42,6 +44,7 @@ impl From<product::Model> for Product {
             description: m.description,
             price: from_cents(m.price_cents),
             active: m.active,
+            category: m.category,
             created_at: utc(m.created_at),
             updated_at: utc(m.updated_at),
             version: m.version,
@@ -57,6 +60,7 @@ pub struct NewProduct {
     pub description: Option<String>,
     pub price: Decimal,
     pub active: bool,
+    pub category: Option<String>,
 }
 
 /// A partial update: `None` leaves a field alone.
@@ -67,6 +71,7 @@ pub struct ProductChanges {
     pub description: Option<Option<String>>,
     pub price: Option<Decimal>,
     pub active: Option<bool>,
+    pub category: Option<Option<String>>,
 }
 
 struct Valid {
@@ -75,6 +80,7 @@ struct Valid {
     description: Option<String>,
     price_cents: i64,
     active: bool,
+    category: Option<String>,
 }
 
 fn validated(p: NewProduct) -> Result<Valid> {
@@ -85,6 +91,7 @@ fn validated(p: NewProduct) -> Result<Valid> {
     }
     let name = validate::required(&mut problems, "name", &p.name, 200);
     let description = validate::optional(&mut problems, "description", p.description.as_deref(), 10_000);
+    let category = validate::optional(&mut problems, "category", p.category.as_deref(), 100);
     let price_cents = match to_cents(p.price) {
         Some(c) if (0..=MAX_PRICE_CENTS).contains(&c) => c,
         Some(_) => {
@@ -97,7 +104,7 @@ fn validated(p: NewProduct) -> Result<Valid> {
         }
     };
     problems.finish()?;
-    Ok(Valid { sku, name, description, price_cents, active: p.active })
+    Ok(Valid { sku, name, description, price_cents, active: p.active, category })
 }
 
 async fn check_sku_free(db: &impl ConnectionTrait, sku: &str, except: Option<i64>) -> Result<()> {
@@ -166,6 +173,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewProduct) -
         description: Set(v.description),
         price_cents: Set(v.price_cents),
         active: Set(v.active),
+        category: Set(v.category),
         created_at: Set(at),
         updated_at: Set(at),
         deleted_at: Set(None),
@@ -209,6 +217,7 @@ pub async fn update(
         description: c.description.unwrap_or_else(|| before.description.clone()),
         price: c.price.unwrap_or(before.price),
         active: c.active.unwrap_or(before.active),
+        category: c.category.unwrap_or_else(|| before.category.clone()),
     })?;
     check_sku_free(&txn, &v.sku, Some(id)).await?;
     let res = product::Entity::update_many()
@@ -219,6 +228,7 @@ pub async fn update(
             description: Set(v.description),
             price_cents: Set(v.price_cents),
             active: Set(v.active),
+            category: Set(v.category),
             updated_at: Set(now()),
             version: Set(before.version + 1),
             ..Default::default()

@@ -33,7 +33,14 @@ async fn accepting_copies_the_quote_into_an_order_and_both_reach_the_timeline() 
     let product = products::create(
         &db,
         &system,
-        NewProduct { sku: "TEA".into(), name: "Pu-erh".into(), description: None, price: d("1234.5"), active: true },
+        NewProduct {
+            sku: "TEA".into(),
+            name: "Pu-erh".into(),
+            description: None,
+            price: d("1234.5"),
+            active: true,
+            category: None,
+        },
     )
     .await
     .expect("product");

@@ -242,6 +242,7 @@ impl Generator {
                 body: Set(None),
                 due_at: Set(Some(due)),
                 done_at: Set(done),
+                outcome: Set(done.map(|_| "Reached".to_owned())),
                 owner_id: Set(self.rep(rng)),
                 customer_id: Set(customer_id),
                 lead_id: Set(lead_id),
