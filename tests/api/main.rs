@@ -21,6 +21,7 @@ mod quote_lifecycle;
 mod quotes;
 mod recommendations;
 mod rfm;
+mod rfm_filter;
 mod service_rating;
 mod service_requests;
 mod users;

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod counter;
 pub mod customer;
 pub mod customer_order_stats;
+pub mod customer_rfm;
 pub mod customer_tag;
 pub mod lead;
 pub mod opportunity;

@@ -103,6 +103,7 @@ async fn insert(
     crate::repo::customer_stats::add_order(txn, d.customer_id, d.order_date, d.total_cents).await?;
     let products = crate::repo::product_pairs::products_of_order(txn, id).await?;
     crate::repo::product_pairs::record(txn, &products, 1).await?;
+    crate::repo::customer_rfm::orders_changed(txn).await?;
     let created = reload(txn, id).await?;
     audit::record(
         txn,
@@ -315,6 +316,7 @@ pub async fn change_status(
         let products = crate::repo::product_pairs::products_of_order(&txn, id).await?;
         crate::repo::product_pairs::record(&txn, &products, -1).await?;
     }
+    crate::repo::customer_rfm::orders_changed(&txn).await?;
     let after = reload(&txn, id).await?;
     let mut recorded = snapshot(&after);
     if let (Some(serde_json::Value::Object(fields)), Some(n)) = (recorded.as_mut(), note) {
