@@ -22,6 +22,7 @@ mod quotes;
 mod recommendations;
 mod rfm;
 mod rfm_filter;
+mod sales_rollups;
 mod service_rating;
 mod service_requests;
 mod users;

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod product_pairs;
 pub mod products;
 pub mod quotes;
+pub mod sales_rollups;
 pub mod service_requests;
 pub mod settings;
 pub mod users;

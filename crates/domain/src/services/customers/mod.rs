@@ -194,6 +194,11 @@ pub async fn update(
         ..Default::default()
     };
     let email = v.email.clone().unwrap_or_default();
+    let city_changed = v.city != before.city;
+    if city_changed {
+        // The sales rollups by city follow the customer's current city.
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Customer(id), -1).await?;
+    }
     let res = customer::Entity::update_many()
         .set(row)
         .filter(customer::Column::Id.eq(id))
@@ -206,6 +211,9 @@ pub async fn update(
     }
     if tags_changed {
         repo::replace_tags(&txn, id, &v.tags).await?;
+    }
+    if city_changed {
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Customer(id), 1).await?;
     }
     let after = with_tags(&txn, visible(&txn, actor, Scope::All, id).await?).await?;
     audit::record(

@@ -258,6 +258,9 @@ impl Generator {
             ))
             .await?;
         }
+        if let (Some((lo, _)), Some((hi, _))) = (customers.first(), customers.last()) {
+            crate::repo::sales_rollups::add(db, crate::repo::sales_rollups::Orders::Customers(*lo, *hi), 1).await?;
+        }
         crate::repo::customer_rfm::orders_changed(db).await?;
         Ok(())
     }
