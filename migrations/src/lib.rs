@@ -10,6 +10,7 @@ mod m20261125_000004_customer_order_stats;
 mod m20261125_000005_product_pairs;
 mod m20261125_000006_customer_rfm;
 mod m20261125_000007_sales_rollups;
+mod m20261125_000008_customer_products;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_product_pairs::Migration),
             Box::new(m20261125_000006_customer_rfm::Migration),
             Box::new(m20261125_000007_sales_rollups::Migration),
+            Box::new(m20261125_000008_customer_products::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod counters;
+pub mod customer_products;
 pub mod customer_rfm;
 pub mod customer_stats;
 pub mod customers;

@@ -333,6 +333,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         }
     }
     product_pairs::add_counts(&txn, &product_orders, &pairs, counted).await?;
+    crate::repo::customer_products::refresh(&txn, &affected).await?;
     crate::repo::customer_rfm::orders_changed(&txn).await?;
     let report = OrderImportReport { orders: orders.len() as u64, lines: line_count };
     audit::record(

@@ -103,6 +103,7 @@ async fn insert(
     crate::repo::customer_stats::add_order(txn, d.customer_id, d.order_date, d.total_cents).await?;
     let products = crate::repo::product_pairs::products_of_order(txn, id).await?;
     crate::repo::product_pairs::record(txn, &products, 1).await?;
+    crate::repo::customer_products::refresh(txn, &[d.customer_id]).await?;
     crate::repo::sales_rollups::add(txn, crate::repo::sales_rollups::Orders::Ids(&[id]), 1).await?;
     crate::repo::customer_rfm::orders_changed(txn).await?;
     let created = reload(txn, id).await?;
@@ -320,6 +321,7 @@ pub async fn change_status(
         crate::repo::customer_stats::recompute(&txn, current.customer_id).await?;
         let products = crate::repo::product_pairs::products_of_order(&txn, id).await?;
         crate::repo::product_pairs::record(&txn, &products, -1).await?;
+        crate::repo::customer_products::refresh(&txn, &[current.customer_id]).await?;
     }
     crate::repo::customer_rfm::orders_changed(&txn).await?;
     let after = reload(&txn, id).await?;

@@ -261,6 +261,8 @@ impl Generator {
         if let (Some((lo, _)), Some((hi, _))) = (customers.first(), customers.last()) {
             crate::repo::sales_rollups::add(db, crate::repo::sales_rollups::Orders::Customers(*lo, *hi), 1).await?;
         }
+        let ids: Vec<i64> = customers.iter().map(|c| c.0).collect();
+        crate::repo::customer_products::refresh(db, &ids).await?;
         crate::repo::customer_rfm::orders_changed(db).await?;
         Ok(())
     }
