@@ -62,7 +62,7 @@ pub async fn set(db: &impl ConnectionTrait, name: &str, value: i64) -> Result<()
         .exec(db)
         .await?;
     counter::Entity::update_many()
-        .col_expr(counter::Column::Value, Expr::val(value).into())
+        .col_expr(counter::Column::Value, Expr::val(value))
         .filter(counter::Column::Name.eq(name))
         .exec(db)
         .await?;
