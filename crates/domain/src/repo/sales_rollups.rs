@@ -1,11 +1,11 @@
-//! Monthly sales rollups (`sales_monthly`, `sales_monthly_products`,
-//! `sales_monthly_cities`): what the dashboard and the sales analysis sum, kept in step
-//! with orders in their transactions.
+//! Sales rollups (`sales_monthly`, `sales_monthly_products`, `sales_monthly_cities` and
+//! their `sales_daily*` twins): what the dashboard and the sales analysis sum, kept in
+//! step with orders in their transactions.
 //!
 //! One set of grouped `SELECT`s over orders defines the rollups. Writers add (or, with
 //! sign −1, take back) the groups of the orders a condition selects — an upsert that
-//! adds to existing rows; readers sum the rollup rows of whole months and run the same
-//! `SELECT`s over the orders of the partial months at a period's edges.
+//! adds to existing rows; readers sum the monthly rows of a period's whole months and
+//! the daily rows of the partial months at its edges.
 //!
 //! `owner_id` 0 stands for "no owner" and `city` '' for "no city".
 
@@ -23,45 +23,77 @@ fn month_sql(backend: DbBackend) -> &'static str {
     }
 }
 
-/// A rollup: its table, key columns and summed columns, and the grouped `SELECT` that
-/// defines it (key columns first, then the sums, in the order named).
-struct Rollup {
-    table: &'static str,
-    keys: &'static [&'static str],
-    sums: &'static [&'static str],
+/// What a rollup groups by besides its period and the owner.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum By {
+    Total,
+    Product,
+    City,
 }
 
-const MONTHLY: Rollup =
-    Rollup { table: "sales_monthly", keys: &["month", "owner_id"], sums: &["revenue_cents", "orders"] };
-const PRODUCTS: Rollup = Rollup {
-    table: "sales_monthly_products",
-    keys: &["month", "owner_id", "product_id"],
-    sums: &["revenue_cents", "quantity_milli", "orders"],
-};
-const CITIES: Rollup =
-    Rollup { table: "sales_monthly_cities", keys: &["month", "owner_id", "city"], sums: &["revenue_cents", "orders"] };
+/// A rollup table: monthly ones serve whole months, daily ones the partial months at
+/// the edges of a period.
+struct Rollup {
+    table: &'static str,
+    by: By,
+    daily: bool,
+}
+
+const ROLLUPS: [Rollup; 6] = [
+    Rollup { table: "sales_monthly", by: By::Total, daily: false },
+    Rollup { table: "sales_monthly_products", by: By::Product, daily: false },
+    Rollup { table: "sales_monthly_cities", by: By::City, daily: false },
+    Rollup { table: "sales_daily", by: By::Total, daily: true },
+    Rollup { table: "sales_daily_products", by: By::Product, daily: true },
+    Rollup { table: "sales_daily_cities", by: By::City, daily: true },
+];
+
+impl Rollup {
+    fn period(&self) -> &'static str {
+        if self.daily { "day" } else { "month" }
+    }
+
+    fn keys(&self) -> Vec<&'static str> {
+        let mut k = vec![self.period(), "owner_id"];
+        match self.by {
+            By::Total => {}
+            By::Product => k.push("product_id"),
+            By::City => k.push("city"),
+        }
+        k
+    }
+
+    fn sums(&self) -> &'static [&'static str] {
+        match self.by {
+            By::Product => &["revenue_cents", "quantity_milli", "orders"],
+            _ => &["revenue_cents", "orders"],
+        }
+    }
+}
 
 /// The grouped rows of the orders (aliased `o`, not cancelled) that `cond` selects,
-/// each sum multiplied by `sign`.
+/// each sum multiplied by `sign`: key columns first, then the sums, named as in the
+/// rollup table.
 fn select(r: &Rollup, backend: DbBackend, cond: &str, sign: i64) -> String {
-    let month = month_sql(backend);
+    let period = if r.daily { "o.order_date" } else { month_sql(backend) };
+    let p = r.period();
     let s = |e: &str| format!("{sign} * SUM({e})");
-    match r.table {
-        "sales_monthly" => format!(
-            "SELECT {month} AS month, COALESCE(o.owner_id, 0) AS owner_id, {} AS revenue_cents, {sign} * COUNT(*) AS orders \
+    match r.by {
+        By::Total => format!(
+            "SELECT {period} AS {p}, COALESCE(o.owner_id, 0) AS owner_id, {} AS revenue_cents, {sign} * COUNT(*) AS orders \
              FROM orders o WHERE o.status <> 'cancelled' AND ({cond}) GROUP BY 1, 2",
             s("o.total_cents")
         ),
-        "sales_monthly_products" => format!(
-            "SELECT {month} AS month, COALESCE(o.owner_id, 0) AS owner_id, l.product_id AS product_id, \
+        By::Product => format!(
+            "SELECT {period} AS {p}, COALESCE(o.owner_id, 0) AS owner_id, l.product_id AS product_id, \
              {} AS revenue_cents, {} AS quantity_milli, {sign} * COUNT(DISTINCT o.id) AS orders \
              FROM order_lines l JOIN orders o ON o.id = l.order_id \
              WHERE o.status <> 'cancelled' AND l.product_id IS NOT NULL AND ({cond}) GROUP BY 1, 2, 3",
             s("l.line_total_cents"),
             s("l.quantity_milli")
         ),
-        _ => format!(
-            "SELECT {month} AS month, COALESCE(o.owner_id, 0) AS owner_id, COALESCE(c.city, '') AS city, \
+        By::City => format!(
+            "SELECT {period} AS {p}, COALESCE(o.owner_id, 0) AS owner_id, COALESCE(c.city, '') AS city, \
              {} AS revenue_cents, {sign} * COUNT(*) AS orders \
              FROM orders o JOIN customers c ON c.id = o.customer_id \
              WHERE o.status <> 'cancelled' AND ({cond}) GROUP BY 1, 2, 3",
@@ -71,20 +103,21 @@ fn select(r: &Rollup, backend: DbBackend, cond: &str, sign: i64) -> String {
 }
 
 fn upsert(r: &Rollup, backend: DbBackend, cond: &str, sign: i64) -> String {
-    let cols: Vec<&str> = r.keys.iter().chain(r.sums).copied().collect();
+    let keys = r.keys();
+    let cols: Vec<&str> = keys.iter().copied().chain(r.sums().iter().copied()).collect();
     let cols = cols.join(", ");
     let select = select(r, backend, cond, sign);
     let t = r.table;
     match backend {
         DbBackend::MySql => {
-            let set: Vec<String> = r.sums.iter().map(|c| format!("{c} = {t}.{c} + VALUES({c})")).collect();
+            let set: Vec<String> = r.sums().iter().map(|c| format!("{c} = {t}.{c} + VALUES({c})")).collect();
             format!("INSERT INTO {t} ({cols}) SELECT * FROM ({select}) AS d ON DUPLICATE KEY UPDATE {}", set.join(", "))
         }
         _ => {
-            let set: Vec<String> = r.sums.iter().map(|c| format!("{c} = {t}.{c} + excluded.{c}")).collect();
+            let set: Vec<String> = r.sums().iter().map(|c| format!("{c} = {t}.{c} + excluded.{c}")).collect();
             format!(
                 "INSERT INTO {t} ({cols}) {select} ON CONFLICT ({}) DO UPDATE SET {}",
-                r.keys.join(", "),
+                keys.join(", "),
                 set.join(", ")
             )
         }
@@ -119,7 +152,7 @@ pub async fn add(db: &impl ConnectionTrait, which: Orders<'_>, sign: i64) -> Res
         Orders::Customers(lo, hi) => vec![format!("o.customer_id BETWEEN {lo} AND {hi}")],
     };
     for cond in conds {
-        for r in [&MONTHLY, &PRODUCTS, &CITIES] {
+        for r in &ROLLUPS {
             db.execute_raw(Statement::from_string(backend, upsert(r, backend, &cond, sign))).await?;
         }
     }
@@ -153,21 +186,25 @@ fn int(r: &QueryResult, col: &str) -> Result<i64, DbErr> {
 impl Facts {
     fn add_rows(&mut self, which: &Rollup, rows: &[QueryResult]) -> Result<(), DbErr> {
         for r in rows {
-            let month: String = r.try_get("", "month")?;
+            let month: String = if which.daily {
+                r.try_get::<NaiveDate>("", "day")?.format("%Y-%m").to_string()
+            } else {
+                r.try_get("", "month")?
+            };
             let owner = int(r, "owner_id")?;
             let (cents, n) = (int(r, "revenue_cents")?, int(r, "orders")?);
-            match which.table {
-                "sales_monthly" => {
+            match which.by {
+                By::Total => {
                     let m = self.by_month.entry(month).or_default();
                     (m.0, m.1) = (m.0 + cents, m.1 + n);
                     let o = self.by_owner.entry(owner).or_default();
                     (o.0, o.1) = (o.0 + cents, o.1 + n);
                 }
-                "sales_monthly_products" => {
+                By::Product => {
                     let p = self.by_product.entry(int(r, "product_id")?).or_default();
                     (p.0, p.1, p.2) = (p.0 + cents, p.1 + int(r, "quantity_milli")?, p.2 + n);
                 }
-                _ => {
+                By::City => {
                     let c = self.by_city.entry(r.try_get("", "city")?).or_default();
                     (c.0, c.1) = (c.0 + cents, c.1 + n);
                 }
@@ -210,33 +247,26 @@ pub async fn facts(
     };
     let whole_to = first_of_month(to);
     let owner_cond = owner.map_or(String::new(), |o| format!(" AND owner_id = {o}"));
-    let raw = |a: NaiveDate, b: NaiveDate| {
-        let o = owner.map_or(String::new(), |o| format!(" AND o.owner_id = {o}"));
-        format!("o.order_date >= '{a}' AND o.order_date < '{b}'{o}")
-    };
-    let mut edges = Vec::new();
+    let mut reads: Vec<(&Rollup, String)> = Vec::new();
+    let days = |a: NaiveDate, b: NaiveDate| format!("day >= '{a}' AND day < '{b}'{owner_cond}");
     if whole_from < whole_to {
-        let range = format!("month >= '{}' AND month < '{}'", whole_from.format("%Y-%m"), whole_to.format("%Y-%m"));
-        for r in [&MONTHLY, &PRODUCTS, &CITIES] {
-            let cols: Vec<&str> = r.keys.iter().chain(r.sums).copied().collect();
-            let sql = format!("SELECT {} FROM {} WHERE {range}{owner_cond}", cols.join(", "), r.table);
-            let rows = db.query_all_raw(Statement::from_string(backend, sql)).await?;
-            f.add_rows(r, &rows)?;
+        let months = format!("month >= '{}' AND month < '{}'", whole_from.format("%Y-%m"), whole_to.format("%Y-%m"));
+        for r in ROLLUPS.iter().filter(|r| !r.daily) {
+            reads.push((r, format!("{months}{owner_cond}")));
         }
-        if from < whole_from {
-            edges.push(raw(from, whole_from));
-        }
-        if whole_to < to {
-            edges.push(raw(whole_to, to));
+        for (a, b) in [(from, whole_from), (whole_to, to)] {
+            if a < b {
+                reads.extend(ROLLUPS.iter().filter(|r| r.daily).map(|r| (r, days(a, b))));
+            }
         }
     } else {
-        edges.push(raw(from, to));
+        reads.extend(ROLLUPS.iter().filter(|r| r.daily).map(|r| (r, days(from, to))));
     }
-    for cond in edges {
-        for r in [&MONTHLY, &PRODUCTS, &CITIES] {
-            let rows = db.query_all_raw(Statement::from_string(backend, select(r, backend, &cond, 1))).await?;
-            f.add_rows(r, &rows)?;
-        }
+    for (r, cond) in reads {
+        let cols: Vec<&str> = r.keys().into_iter().chain(r.sums().iter().copied()).collect();
+        let sql = format!("SELECT {} FROM {} WHERE {cond}", cols.join(", "), r.table);
+        let rows = db.query_all_raw(Statement::from_string(backend, sql)).await?;
+        f.add_rows(r, &rows)?;
     }
     f.prune();
     Ok(f)
@@ -256,7 +286,7 @@ pub async fn facts_from_orders(
     let o = owner.map_or(String::new(), |o| format!(" AND o.owner_id = {o}"));
     let cond = format!("o.order_date >= '{from}' AND o.order_date < '{to}'{o}");
     let mut f = Facts::default();
-    for r in [&MONTHLY, &PRODUCTS, &CITIES] {
+    for r in ROLLUPS.iter().filter(|r| !r.daily) {
         let rows = db.query_all_raw(Statement::from_string(backend, select(r, backend, &cond, 1))).await?;
         f.add_rows(r, &rows)?;
     }
