@@ -8,6 +8,9 @@ mod m20261125_000002_sales;
 mod m20261125_000003_service;
 mod m20261125_000004_customer_order_stats;
 mod m20261125_000005_product_pairs;
+mod m20261125_000006_customer_rfm;
+mod m20261125_000007_sales_rollups;
+mod m20261125_000008_customer_products;
 mod m20261125_000010_marketing;
 mod util;
 
@@ -23,6 +26,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_service::Migration),
             Box::new(m20261125_000004_customer_order_stats::Migration),
             Box::new(m20261125_000005_product_pairs::Migration),
+            Box::new(m20261125_000006_customer_rfm::Migration),
+            Box::new(m20261125_000007_sales_rollups::Migration),
+            Box::new(m20261125_000008_customer_products::Migration),
             Box::new(m20261125_000010_marketing::Migration),
         ]
     }

@@ -22,6 +22,8 @@ mod quote_lifecycle;
 mod quotes;
 mod recommendations;
 mod rfm;
+mod rfm_filter;
+mod sales_rollups;
 mod segments;
 mod service_rating;
 mod service_requests;

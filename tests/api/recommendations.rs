@@ -70,4 +70,85 @@ async fn recommendations_follow_lift_on_a_fixture(app: TestApp) {
     assert_problem(rep.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
 }
 
-db_tests!(recommendations_follow_lift_on_a_fixture);
+async fn links_by_the_same_customer_count_with_their_own_lift(app: TestApp) {
+    let m = app.login_as(Role::Manager).await;
+    let (tea, cups, kettle, chair) = (
+        product(&m, "TEA", "Tea").await,
+        product(&m, "CUP", "Cups").await,
+        product(&m, "KET", "Kettle").await,
+        product(&m, "CHR", "Chair").await,
+    );
+    let mut c = Vec::new();
+    for name in ["A", "B", "C", "D", "E", "F", "G", "X"] {
+        c.push(m.create_customer(json!({ "name": name })).await);
+    }
+    let [a, b, cc, d, e, f, g, x] = [&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]];
+    order(&m, a, &[tea]).await;
+    let a_cups = order(&m, a, &[cups]).await;
+    order(&m, b, &[tea]).await;
+    order(&m, b, &[cups]).await;
+    order(&m, b, &[cups]).await; // buying cups again adds no customer-level pair
+    order(&m, cc, &[tea, kettle]).await;
+    order(&m, d, &[chair]).await;
+    order(&m, e, &[kettle]).await;
+    order(&m, e, &[cups]).await;
+    order(&m, f, &[chair]).await;
+    order(&m, g, &[chair]).await;
+    order(&m, x, &[tea]).await;
+    // Orders: N 12; tea 4, cups 4, kettle 2, chair 3; tea+kettle together in 1 → lift 12/8 = 1.5.
+    // Customers: N 8; tea 4 (A B C X), cups 3 (A B E), kettle 2 (C E), chair 3 (D F G);
+    // tea+cups 2 (A B) → lift 2·8/(4·3) = 4/3, support 2/8; tea+kettle 1 (C) → lift 1;
+    // cups+kettle 1 (E) → lift 1·8/(3·2) = 4/3, support 1/8.
+    let path = format!("/api/v1/customers/{}/recommendations", x["id"]);
+    let (status, recs) = read(m.get(&path).await).await;
+    assert_eq!(status, StatusCode::OK, "{recs}");
+    assert_eq!(recs.as_array().unwrap().len(), 1, "only tea+cups has two customers: {recs}");
+    assert_eq!((recs[0]["product_id"].as_i64(), recs[0]["kind"].as_str()), (Some(cups), Some("same_customer")));
+    assert_eq!(recs[0]["reason"], "customers who bought Tea also bought Cups");
+    assert!(close(&recs[0]["lift"], 4.0 / 3.0) && close(&recs[0]["support"], 0.25), "{recs}");
+    assert_eq!((recs[0]["customers_together"].as_i64(), recs[0]["orders_together"].as_i64()), (Some(2), Some(0)));
+
+    let (_, recs) = read(m.get(&format!("{path}?min_orders=1&min_customers=1")).await).await;
+    let got: Vec<(i64, &str)> = recs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["product_id"].as_i64().unwrap(), r["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(kettle, "same_order"), (cups, "same_customer")],
+        "kettle: order lift 1.5 beats customer lift 1"
+    );
+    assert_eq!(recs[0]["reason"], "often bought with Tea");
+    assert!(close(&recs[0]["lift"], 1.5) && close(&recs[0]["support"], 1.0 / 12.0), "{recs}");
+    assert_eq!((recs[0]["customers_together"].as_i64(), recs[0]["orders_together"].as_i64()), (Some(1), Some(1)));
+
+    let (_, related) =
+        read(m.get(&format!("/api/v1/products/{cups}/related?min_orders=1&min_customers=1")).await).await;
+    let got: Vec<(i64, f64)> = related
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["product_id"].as_i64().unwrap(), r["support"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got, vec![(tea, 0.25), (kettle, 0.125)], "equal lifts 4/3: support decides");
+    assert_eq!(related[0]["reason"], "customers who bought Cups also bought Tea");
+
+    // Cancelling A's only cups order: A no longer bought cups → cups 2 customers, tea+cups 1.
+    let res = m.post(&format!("/api/v1/orders/{}/status", a_cups["id"]), &json!({ "status": "cancelled" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, recs) = read(m.get(&path).await).await;
+    assert!(recs.as_array().unwrap().is_empty(), "{recs}");
+    let (_, recs) = read(m.get(&format!("{path}?min_orders=1&min_customers=1")).await).await;
+    // Orders N 11: kettle lift 11/8; cups: 1·8/(4·2) = 1.
+    assert!(close(&recs[0]["lift"], 11.0 / 8.0) && close(&recs[1]["lift"], 1.0), "{recs}");
+    assert_problem(
+        m.get(&format!("{path}?min_customers=0")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+db_tests!(recommendations_follow_lift_on_a_fixture, links_by_the_same_customer_count_with_their_own_lift);

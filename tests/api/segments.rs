@@ -75,6 +75,24 @@ async fn segment_filters_select_exactly_the_fixture_customers(app: TestApp) {
     assert_eq!(members(&mk, json!({ "has_open_service_request": true })).await, [b]);
     assert_eq!(members(&mk, json!({ "has_open_service_request": false })).await, [a, c, d]);
     assert_eq!(members(&mk, json!({ "city": "Shenzhen", "total_spend_min": "100" })).await, [a]);
+
+    // RFM segments: the same customers as today's scores say, each in exactly one.
+    let (status, rfm) = read(m.get("/api/v1/analytics/rfm/customers?per_page=100&sort=customer_id").await).await;
+    assert_eq!(status, StatusCode::OK, "{rfm}");
+    let mut covered = Vec::new();
+    for row in rfm["items"].as_array().unwrap() {
+        let seg = row["segment"].as_str().unwrap();
+        let expect: Vec<i64> = rfm["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["segment"] == seg)
+            .map(|r| r["customer_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(members(&mk, json!({ "rfm_segment": seg })).await, expect, "{seg}");
+        covered.push(row["customer_id"].as_i64().unwrap());
+    }
+    assert_eq!(covered, [a, b, c], "D never ordered and has no RFM segment");
 }
 
 async fn bad_filters_are_refused_with_the_field_named(app: TestApp) {

@@ -180,6 +180,10 @@ pub struct CustomerFilterQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
+    /// In this RFM segment today: champions, loyal_customers, potential_loyalists,
+    /// new_customers, promising, need_attention, about_to_sleep, at_risk,
+    /// cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
+    pub rfm_segment: Option<String>,
 }
 
 impl From<CustomerFilterQuery> for CustomerFilter {
@@ -193,6 +197,7 @@ impl From<CustomerFilterQuery> for CustomerFilter {
             birthday_month: q.birthday_month,
             created_from: q.created_from.map(|t| t.naive_utc()),
             created_to: q.created_to.map(|t| t.naive_utc()),
+            rfm_segment: q.rfm_segment,
         }
     }
 }
@@ -220,6 +225,10 @@ pub struct CustomerQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
+    /// In this RFM segment today: champions, loyal_customers, potential_loyalists,
+    /// new_customers, promising, need_attention, about_to_sleep, at_risk,
+    /// cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
+    pub rfm_segment: Option<String>,
     /// Comma list of id, name, city, created_at, updated_at; `-` for descending. Default `-created_at`.
     pub sort: Option<String>,
     /// Page number from 1 (not with `cursor`).
@@ -250,6 +259,7 @@ impl CustomerQuery {
             birthday_month: self.birthday_month,
             created_from: self.created_from,
             created_to: self.created_to,
+            rfm_segment: self.rfm_segment,
         };
         let paging = super::paging(self.page, self.per_page, self.cursor.as_deref(), self.count)?;
         Ok((filter.into(), self.sort, paging))

@@ -17,8 +17,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Recommendations for a customer
 ///
-/// Products the customer has not bought, often bought in the same orders as what they
-/// did buy, best lift first, each with its reason.
+/// Products the customer has not bought, linked to what they did buy by being bought in
+/// the same orders ("often bought with X") or by the same customers ("customers who
+/// bought X also bought Y"), best lift first, each with its reason, kind, support and
+/// lift. Each product takes its strongest link of either kind.
 #[utoipa::path(
     tag = "analytics",
     params(("id" = i64, Path, description = "Customer id"), RecommendationQuery),
@@ -32,13 +34,14 @@ async fn customer_recommendations(
     id: Path<i64>,
     q: Query<RecommendationQuery>,
 ) -> Result<Json<Vec<ProductRecommendation>>, ApiError> {
-    let limit = q.limit.unwrap_or(5);
-    let min = q.min_orders.unwrap_or(svc::DEFAULT_MIN_ORDERS);
+    let (limit, min) = q.into_inner().split();
     let recs = svc::for_customer(&state.db, &user.0, id.into_inner(), limit, min).await?;
     Ok(Json(recs.into_iter().map(ProductRecommendation::from).collect()))
 }
 
 /// Products often bought with this one
+///
+/// Linked by the same orders or the same customers, as for a customer's recommendations.
 #[utoipa::path(
     tag = "analytics",
     params(("id" = i64, Path, description = "Product id"), RecommendationQuery),
@@ -52,8 +55,7 @@ async fn related_products(
     id: Path<i64>,
     q: Query<RecommendationQuery>,
 ) -> Result<Json<Vec<ProductRecommendation>>, ApiError> {
-    let limit = q.limit.unwrap_or(5);
-    let min = q.min_orders.unwrap_or(svc::DEFAULT_MIN_ORDERS);
+    let (limit, min) = q.into_inner().split();
     let recs = svc::related(&state.db, &user.0, id.into_inner(), limit, min).await?;
     Ok(Json(recs.into_iter().map(ProductRecommendation::from).collect()))
 }

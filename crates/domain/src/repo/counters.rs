@@ -51,3 +51,20 @@ pub async fn add(db: &impl ConnectionTrait, name: &str, delta: i64) -> Result<()
 pub async fn value(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
     Ok(counter::Entity::find_by_id(name.to_owned()).one(db).await?.map_or(0, |c| c.value))
 }
+
+/// Sets the counter `name` to `value`, creating it.
+///
+/// # Errors
+/// Database failures.
+pub async fn set(db: &impl ConnectionTrait, name: &str, value: i64) -> Result<(), DbErr> {
+    counter::Entity::insert(counter::ActiveModel { name: Set(name.to_owned()), value: Set(value) })
+        .on_conflict_do_nothing_on([counter::Column::Name])
+        .exec(db)
+        .await?;
+    counter::Entity::update_many()
+        .col_expr(counter::Column::Value, Expr::val(value))
+        .filter(counter::Column::Name.eq(name))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -37,6 +37,9 @@ pub struct CustomerFilter {
     pub created_from: Option<NaiveDateTime>,
     /// Created before.
     pub created_to: Option<NaiveDateTime>,
+    /// In this RFM segment today (a segment key such as `champions`; the service
+    /// validates it and refreshes the stored scores first).
+    pub rfm_segment: Option<String>,
 }
 
 /// The live (not deleted) customer with this id.
@@ -163,6 +166,9 @@ fn filtered(f: &CustomerFilter, owner: Option<i64>) -> Select<customer::Entity> 
     }
     if let Some(t) = f.created_to {
         q = q.filter(C::CreatedAt.lt(t));
+    }
+    if let Some(seg) = f.rfm_segment.as_deref().and_then(rapport_analytics::rfm::Segment::parse) {
+        q = q.filter(repo::customer_rfm::segment_condition(seg));
     }
     q
 }

@@ -4,6 +4,8 @@
 pub mod activities;
 pub mod audit;
 pub mod counters;
+pub mod customer_products;
+pub mod customer_rfm;
 pub mod customer_stats;
 pub mod customers;
 pub mod leads;
@@ -12,6 +14,7 @@ pub mod orders;
 pub mod product_pairs;
 pub mod products;
 pub mod quotes;
+pub mod sales_rollups;
 pub mod segments;
 pub mod service_requests;
 pub mod settings;

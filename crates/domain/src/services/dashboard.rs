@@ -1,6 +1,7 @@
 //! The dashboard: the company at a glance over a period, in one request.
 //!
-//! The database groups and sums; Rust only shapes the rows.
+//! Order figures come from the monthly rollups (`repo::sales_rollups`); the database
+//! groups and sums the rest, Rust only shapes the rows.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -8,7 +9,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectState
 use sea_orm::{ConnectionTrait, DbBackend};
 use serde::Serialize;
 
-use crate::entities::{customer, opportunity, order, order_line, product};
+use crate::entities::{customer, opportunity, product};
 use crate::error::{DomainError, Result};
 use crate::money::from_cents;
 use crate::services::opportunities::{self, PipelineStage};
@@ -84,6 +85,27 @@ pub(crate) async fn rows(db: &impl ConnectionTrait, q: &SelectStatement) -> Resu
     Ok(db.query_all_raw(db.get_database_backend().build(q)).await?)
 }
 
+/// The names of these products (those that still exist).
+pub(crate) async fn product_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let ids: Vec<i64> = ids.collect();
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = product::Entity::find()
+            .select_only()
+            .columns([product::Column::Id, product::Column::Name])
+            .filter(product::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The default period: the last twelve months including the current one.
 pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
@@ -106,31 +128,12 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &Actor, from: NaiveDate
     let owner = actor.owner_filter(scope);
     let backend = db.get_database_backend();
 
-    let month = month_of(backend, "orders", "order_date");
-    let mut q = Query::select();
-    q.expr_as(month.clone(), Alias::new("month"))
-        .expr_as(
-            crate::repo::sum_i64(Expr::col((order::Entity, order::Column::TotalCents)), backend),
-            Alias::new("cents"),
-        )
-        .expr_as(Func::count(Expr::col((order::Entity, order::Column::Id))), Alias::new("n"))
-        .from(order::Entity)
-        .and_where(Expr::col((order::Entity, order::Column::Status)).ne("cancelled"))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(from))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
-        .add_group_by([month])
-        .order_by(Alias::new("month"), Order::Asc);
-    if let Some(o) = owner {
-        q.and_where(Expr::col((order::Entity, order::Column::OwnerId)).eq(o));
-    }
-    let mut revenue_by_month = Vec::new();
-    for r in rows(db, &q).await? {
-        revenue_by_month.push(MonthRevenue {
-            month: r.try_get("", "month")?,
-            revenue: from_cents(r.try_get::<Option<i64>>("", "cents")?.unwrap_or(0)),
-            orders: r.try_get("", "n")?,
-        });
-    }
+    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
+    let revenue_by_month = facts
+        .by_month
+        .iter()
+        .map(|(month, (cents, n))| MonthRevenue { month: month.clone(), revenue: from_cents(*cents), orders: *n })
+        .collect();
 
     let month = month_of(backend, "customers", "created_at");
     let mut q = Query::select();
@@ -170,48 +173,20 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &Actor, from: NaiveDate
     }
     let win_rate = WinRate { won, lost, rate: (won + lost > 0).then(|| won as f64 / (won + lost) as f64) };
 
-    let mut q = Query::select();
-    q.column((order_line::Entity, order_line::Column::ProductId))
-        .column((product::Entity, product::Column::Name))
-        .expr_as(
-            crate::repo::sum_i64(Expr::col((order_line::Entity, order_line::Column::LineTotalCents)), backend),
-            Alias::new("cents"),
-        )
-        .expr_as(
-            crate::repo::sum_i64(Expr::col((order_line::Entity, order_line::Column::QuantityMilli)), backend),
-            Alias::new("milli"),
-        )
-        .from(order_line::Entity)
-        .inner_join(
-            order::Entity,
-            Expr::col((order::Entity, order::Column::Id)).equals((order_line::Entity, order_line::Column::OrderId)),
-        )
-        .inner_join(
-            product::Entity,
-            Expr::col((product::Entity, product::Column::Id))
-                .equals((order_line::Entity, order_line::Column::ProductId)),
-        )
-        .and_where(Expr::col((order::Entity, order::Column::Status)).ne("cancelled"))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(from))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
-        .add_group_by([
-            Expr::col((order_line::Entity, order_line::Column::ProductId)),
-            Expr::col((product::Entity, product::Column::Name)),
-        ])
-        .order_by(Alias::new("cents"), Order::Desc)
-        .limit(5);
-    if let Some(o) = owner {
-        q.and_where(Expr::col((order::Entity, order::Column::OwnerId)).eq(o));
-    }
-    let mut top_products = Vec::new();
-    for r in rows(db, &q).await? {
-        top_products.push(TopProduct {
-            product_id: r.try_get("", "product_id")?,
-            name: r.try_get("", "name")?,
-            revenue: from_cents(r.try_get::<Option<i64>>("", "cents")?.unwrap_or(0)),
-            quantity: crate::money::from_milli(r.try_get::<Option<i64>>("", "milli")?.unwrap_or(0)),
-        });
-    }
+    let names = product_names(db, facts.by_product.keys().copied()).await?;
+    let mut products: Vec<(i64, &(i64, i64, i64))> =
+        facts.by_product.iter().filter(|(id, _)| names.contains_key(id)).map(|(id, v)| (*id, v)).collect();
+    products.sort_by_key(|(id, v)| (std::cmp::Reverse(v.0), *id));
+    let top_products = products
+        .into_iter()
+        .take(5)
+        .map(|(id, (cents, milli, _))| TopProduct {
+            product_id: id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            revenue: from_cents(*cents),
+            quantity: crate::money::from_milli(*milli),
+        })
+        .collect();
 
     let pipeline = match actor.require(Action::OpportunitiesRead) {
         Ok(_) => opportunities::pipeline(db, actor, &Default::default()).await?,

@@ -307,6 +307,8 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         }
         line_count += line_rows.len() as u64;
         crate::repo::orders::insert_lines(&txn, line_rows).await?;
+        let ids: Vec<i64> = ids.into_values().collect();
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Ids(&ids), 1).await?;
     }
     // The aggregates RFM reads, recomputed for the customers concerned.
     let affected: Vec<i64> = affected.into_iter().collect();
@@ -331,6 +333,8 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         }
     }
     product_pairs::add_counts(&txn, &product_orders, &pairs, counted).await?;
+    crate::repo::customer_products::refresh(&txn, &affected).await?;
+    crate::repo::customer_rfm::orders_changed(&txn).await?;
     let report = OrderImportReport { orders: orders.len() as u64, lines: line_count };
     audit::record(
         &txn,

@@ -1,14 +1,17 @@
 //! Sales analysis over a period: revenue, order count and average order value by month,
-//! product, owner and city; win rate and average sales cycle from opportunities.
+//! product, owner and city (from the monthly rollups, `repo::sales_rollups`); win rate
+//! and average sales cycle from opportunities.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
-use super::dashboard::{month_of, rows};
-use crate::entities::{customer, opportunity, order, order_line, product};
+use super::dashboard::{product_names, rows};
+use crate::entities::opportunity;
 use crate::error::{DomainError, Result};
 use crate::money::from_cents;
 use crate::{Action, Actor};
@@ -49,16 +52,11 @@ fn group(key: Option<String>, cents: i64, orders: i64) -> Group {
     Group { key, revenue, orders, average_order_value: aov }
 }
 
-async fn grouped(db: &impl ConnectionTrait, q: &SelectStatement) -> Result<Vec<Group>> {
-    let mut out = Vec::new();
-    for r in rows(db, q).await? {
-        let key: Option<String> = match r.try_get::<Option<String>>("", "k") {
-            Ok(k) => k,
-            Err(_) => r.try_get::<Option<i64>>("", "k")?.map(|v| v.to_string()),
-        };
-        out.push(group(key, r.try_get::<Option<i64>>("", "cents")?.unwrap_or(0), r.try_get("", "n")?));
-    }
-    Ok(out)
+/// The [`TOP`] groups by revenue (ties by key).
+fn top(groups: impl Iterator<Item = (Option<String>, (i64, i64))>) -> Vec<Group> {
+    let mut v: Vec<(Option<String>, (i64, i64))> = groups.collect();
+    v.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().take(usize::try_from(TOP).unwrap_or(usize::MAX)).map(|(k, (c, n))| group(k, c, n)).collect()
 }
 
 /// The analysis of `[from, to)`; sales users see their own orders and opportunities.
@@ -76,69 +74,21 @@ pub async fn analyse(
         return Err(DomainError::invalid("from", "must be before to"));
     }
     let owner = actor.owner_filter(scope);
-    let backend = db.get_database_backend();
-    // Orders in the period, counted once each (lines are summed in their own query).
-    let base = |key: Expr| {
-        let mut q = Query::select();
-        q.expr_as(key.clone(), Alias::new("k"))
-            .expr_as(
-                crate::repo::sum_i64(Expr::col((order::Entity, order::Column::TotalCents)), backend),
-                Alias::new("cents"),
-            )
-            .expr_as(Func::count(Expr::col((order::Entity, order::Column::Id))), Alias::new("n"))
-            .from(order::Entity)
-            .and_where(Expr::col((order::Entity, order::Column::Status)).ne("cancelled"))
-            .and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(from))
-            .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
-            .add_group_by([key])
-            .order_by(Alias::new("cents"), Order::Desc)
-            .limit(TOP);
-        if let Some(o) = owner {
-            q.and_where(Expr::col((order::Entity, order::Column::OwnerId)).eq(o));
+    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
+    let (cents, n) = facts.by_month.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+    let total = group(None, cents, n);
+    let by_month = facts.by_month.iter().map(|(m, v)| group(Some(m.clone()), v.0, v.1)).collect();
+    let by_owner = top(facts.by_owner.iter().map(|(o, v)| ((*o != 0).then(|| o.to_string()), *v)));
+    let by_city = top(facts.by_city.iter().map(|(c, v)| ((!c.is_empty()).then(|| c.clone()), *v)));
+    let names = product_names(db, facts.by_product.keys().copied()).await?;
+    let mut per_name: HashMap<&str, (i64, i64)> = HashMap::new();
+    for (id, (cents, _, n)) in &facts.by_product {
+        if let Some(name) = names.get(id) {
+            let e = per_name.entry(name.as_str()).or_default();
+            (e.0, e.1) = (e.0 + cents, e.1 + n);
         }
-        q
-    };
-    let mut q = base(Expr::val(1));
-    q.clear_group_by();
-    let total = grouped(db, &q).await?.pop().map(|g| Group { key: None, ..g }).unwrap_or_else(|| group(None, 0, 0));
-    let mut q = base(month_of(backend, "orders", "order_date"));
-    q.clear_order_by().order_by(Alias::new("k"), Order::Asc).reset_limit();
-    let by_month = grouped(db, &q).await?;
-    let by_owner = grouped(db, &base(Expr::col((order::Entity, order::Column::OwnerId)))).await?;
-    let mut q = base(Expr::col((customer::Entity, customer::Column::City)));
-    q.inner_join(
-        customer::Entity,
-        Expr::col((customer::Entity, customer::Column::Id)).equals((order::Entity, order::Column::CustomerId)),
-    );
-    let by_city = grouped(db, &q).await?;
-
-    let mut q = Query::select();
-    q.expr_as(Expr::col((product::Entity, product::Column::Name)), Alias::new("k"))
-        .expr_as(
-            crate::repo::sum_i64(Expr::col((order_line::Entity, order_line::Column::LineTotalCents)), backend),
-            Alias::new("cents"),
-        )
-        .expr_as(Func::count_distinct(Expr::col((order::Entity, order::Column::Id))), Alias::new("n"))
-        .from(order_line::Entity)
-        .inner_join(
-            order::Entity,
-            Expr::col((order::Entity, order::Column::Id)).equals((order_line::Entity, order_line::Column::OrderId)),
-        )
-        .inner_join(
-            product::Entity,
-            Expr::col((product::Entity, product::Column::Id))
-                .equals((order_line::Entity, order_line::Column::ProductId)),
-        )
-        .and_where(Expr::col((order::Entity, order::Column::Status)).ne("cancelled"))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(from))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
-        .add_group_by([Expr::col((product::Entity, product::Column::Name))])
-        .order_by(Alias::new("cents"), Order::Desc)
-        .limit(TOP);
-    if let Some(o) = owner {
-        q.and_where(Expr::col((order::Entity, order::Column::OwnerId)).eq(o));
     }
-    let by_product = grouped(db, &q).await?;
+    let by_product = top(per_name.into_iter().map(|(k, v)| (Some(k.to_owned()), v)));
 
     let mut q = Query::select();
     q.columns([

@@ -119,8 +119,10 @@ pub async fn members_condition(db: &DatabaseConnection, f: &CheckedFilter) -> Re
     Ok(repo::condition(f, rfm))
 }
 
-async fn rfm_condition(_db: &DatabaseConnection, _segment: &str) -> Result<Condition> {
-    Err(DomainError::invalid("rfm_segment", "RFM segments are not stored yet"))
+async fn rfm_condition(db: &DatabaseConnection, segment: &str) -> Result<Condition> {
+    let segment = RfmSegment::parse(segment).ok_or_else(|| DomainError::invalid("rfm_segment", "unknown segment"))?;
+    crate::services::rfm::ensure_fresh(db, crate::time::now().date()).await?;
+    Ok(crate::repo::customer_rfm::segment_condition(segment))
 }
 
 /// How many customers a filter holds, and the first ten by id.

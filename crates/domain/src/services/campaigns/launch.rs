@@ -34,7 +34,9 @@ pub(crate) fn address(channel: &str, c: &customer::Model) -> Option<String> {
 
 /// The name of a customer's first recommended product, if any.
 pub(crate) async fn first_recommendation(db: &impl ConnectionTrait, customer_id: i64) -> Result<Option<String>> {
-    let recs = recommendations::for_customer(db, &Actor::system(), customer_id, 1, 1).await?;
+    let recs =
+        recommendations::for_customer(db, &Actor::system(), customer_id, 1, recommendations::MinSupport::default())
+            .await?;
     Ok(recs.into_iter().next().map(|r| r.name))
 }
 

@@ -1,7 +1,5 @@
 //! CSV export in keyset chunks, so that any number of rows streams in constant memory.
 
-use sea_orm::ConnectionTrait;
-
 use super::Customer;
 use crate::Actor;
 use crate::error::{DomainError, Result};
@@ -60,7 +58,7 @@ fn record(c: &Customer) -> Vec<String> {
 /// # Errors
 /// `Forbidden`, `Invalid` filters, database failures.
 pub async fn export_chunk(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     filter: &CustomerFilter,
     after: Option<i64>,

@@ -194,6 +194,11 @@ pub async fn update(
         ..Default::default()
     };
     let email = v.email.clone().unwrap_or_default();
+    let city_changed = v.city != before.city;
+    if city_changed {
+        // The sales rollups by city follow the customer's current city.
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Customer(id), -1).await?;
+    }
     let res = customer::Entity::update_many()
         .set(row)
         .filter(customer::Column::Id.eq(id))
@@ -206,6 +211,9 @@ pub async fn update(
     }
     if tags_changed {
         repo::replace_tags(&txn, id, &v.tags).await?;
+    }
+    if city_changed {
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Customer(id), 1).await?;
     }
     let after = with_tags(&txn, visible(&txn, actor, Scope::All, id).await?).await?;
     audit::record(
@@ -275,7 +283,7 @@ pub fn check_version(expected: Option<i32>, current: i32) -> Result<()> {
 /// # Errors
 /// `Forbidden`, `Invalid` (filters, sort, cursor), database failures.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     filter: &CustomerFilter,
     sort: Option<&str>,
@@ -284,6 +292,9 @@ pub async fn list(
     let scope = actor.require(Action::CustomersRead)?;
     let keys = crate::list::parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
     check_filter(filter)?;
+    if filter.rfm_segment.is_some() {
+        crate::services::rfm::ensure_fresh(db, today()).await?;
+    }
     let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = repo::tags(db, &ids).await?;
@@ -312,6 +323,12 @@ fn check_filter(f: &CustomerFilter) -> Result<()> {
     }
     if f.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
         p.add("q", "must be at most 200 characters");
+    }
+    if let Some(s) = f.rfm_segment.as_deref()
+        && rapport_analytics::rfm::Segment::parse(s).is_none()
+    {
+        let keys = rapport_analytics::rfm::Segment::ALL.map(|x| x.as_str()).join(", ");
+        p.add("rfm_segment", format!("must be one of {keys}"));
     }
     p.finish()
 }

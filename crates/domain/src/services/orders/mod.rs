@@ -103,6 +103,9 @@ async fn insert(
     crate::repo::customer_stats::add_order(txn, d.customer_id, d.order_date, d.total_cents).await?;
     let products = crate::repo::product_pairs::products_of_order(txn, id).await?;
     crate::repo::product_pairs::record(txn, &products, 1).await?;
+    crate::repo::customer_products::refresh(txn, &[d.customer_id]).await?;
+    crate::repo::sales_rollups::add(txn, crate::repo::sales_rollups::Orders::Ids(&[id]), 1).await?;
+    crate::repo::customer_rfm::orders_changed(txn).await?;
     let created = reload(txn, id).await?;
     audit::record(
         txn,
@@ -296,6 +299,10 @@ pub async fn change_status(
     check_version(expected, current.version)?;
     transitions::check(ORDER, &current.status, status)?;
     let before = reload(&txn, id).await?;
+    if status == "cancelled" && current.status != "cancelled" {
+        // Taken back while the order still counts (the rollups skip cancelled orders).
+        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Ids(&[id]), -1).await?;
+    }
     let res = order::Entity::update_many()
         .set(order::ActiveModel {
             status: Set(status.to_owned()),
@@ -314,7 +321,9 @@ pub async fn change_status(
         crate::repo::customer_stats::recompute(&txn, current.customer_id).await?;
         let products = crate::repo::product_pairs::products_of_order(&txn, id).await?;
         crate::repo::product_pairs::record(&txn, &products, -1).await?;
+        crate::repo::customer_products::refresh(&txn, &[current.customer_id]).await?;
     }
+    crate::repo::customer_rfm::orders_changed(&txn).await?;
     let after = reload(&txn, id).await?;
     let mut recorded = snapshot(&after);
     if let (Some(serde_json::Value::Object(fields)), Some(n)) = (recorded.as_mut(), note) {

@@ -258,6 +258,12 @@ impl Generator {
             ))
             .await?;
         }
+        if let (Some((lo, _)), Some((hi, _))) = (customers.first(), customers.last()) {
+            crate::repo::sales_rollups::add(db, crate::repo::sales_rollups::Orders::Customers(*lo, *hi), 1).await?;
+        }
+        let ids: Vec<i64> = customers.iter().map(|c| c.0).collect();
+        crate::repo::customer_products::refresh(db, &ids).await?;
+        crate::repo::customer_rfm::orders_changed(db).await?;
         Ok(())
     }
 
@@ -308,6 +314,7 @@ impl Generator {
             store_counter(&txn, &format!("order:{year}"), *n).await?;
         }
         crate::repo::product_pairs::add_counts(&txn, &self.product_orders, &self.pairs, self.counted_orders).await?;
+        crate::repo::customer_rfm::orders_changed(&txn).await?;
         let n = u64::try_from(customers.end - customers.start).unwrap_or(0);
         if n > 0 && !self.reps.is_empty() {
             let opp_ids = self.opportunities(&txn, rng, customers.clone(), (n / 20).max(15)).await?;

@@ -1,5 +1,5 @@
 //! Seeding is deterministic and its sales history adds up.
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::*;
 use crate::repo::customers as repo;
@@ -80,4 +80,34 @@ async fn seeded_sales_history_covers_every_state_and_adds_up() {
     assert!(requests.iter().any(|r| r.rating.is_some()), "some are rated");
     assert!(requests.iter().any(|r| r.resolved_at.is_some_and(|t| t > r.due_at)), "some broke their SLA");
     assert!(requests.iter().all(|r| r.rating.is_none() || r.resolved_at.is_some()), "only resolved ones are rated");
+}
+
+#[tokio::test]
+async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
+    use crate::repo::sales_rollups::{facts, facts_from_orders};
+    let db = testing::db().await;
+    seed(&db, SeedOptions { customers: 300, seed: 4 }).await.expect("seed");
+    let today = crate::time::today();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    for (from, to) in [
+        (day(2000, 1, 1), day(2100, 1, 1)),
+        (today - chrono::Duration::days(400), today - chrono::Duration::days(17)),
+        (today - chrono::Duration::days(40), today + chrono::Duration::days(1)),
+        (today - chrono::Duration::days(9), today - chrono::Duration::days(3)),
+    ] {
+        let want = facts_from_orders(&db, from, to, None).await.expect("scratch");
+        assert!(!want.by_month.is_empty(), "{from}..{to} has orders");
+        assert_eq!(facts(&db, from, to, None).await.expect("rollups"), want, "{from}..{to}");
+    }
+    let owner: Option<i64> = crate::entities::order::Entity::find()
+        .filter(crate::entities::order::Column::OwnerId.is_not_null())
+        .one(&db)
+        .await
+        .expect("query")
+        .and_then(|o| o.owner_id);
+    let (from, to) = (today - chrono::Duration::days(200), today);
+    assert_eq!(
+        facts(&db, from, to, owner).await.expect("rollups"),
+        facts_from_orders(&db, from, to, owner).await.expect("scratch")
+    );
 }

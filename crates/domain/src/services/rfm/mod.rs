@@ -4,13 +4,16 @@
 //! Only orders dated before `as_of` that are not cancelled count. The aggregates hold
 //! every order; customers with orders on or after `as_of` (few, when `as_of` is today)
 //! are recomputed from their orders, so the result is exact for any `as_of`.
+//!
+//! For `as_of` = today the endpoints read the persisted scores (`customer_rfm`),
+//! refreshed first when stale (see [`ensure_fresh`]); other dates are computed.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rapport_analytics::rfm::{self, RfmInput, RfmScore, Segment, SegmentSummary};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 
 use crate::entities::customer;
@@ -19,6 +22,10 @@ use crate::list::{Page, SortKey, parse_sort};
 use crate::money::from_cents;
 use crate::repo::customer_stats;
 use crate::{Action, Actor};
+
+mod stored;
+
+pub use stored::ensure_fresh;
 
 /// One customer's RFM values.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -41,13 +48,13 @@ pub struct CustomerRfm {
     pub amount: Decimal,
 }
 
-struct Computed {
-    inputs: Vec<RfmInput>,
-    scores: Vec<RfmScore>,
-    first: HashMap<i64, NaiveDate>,
+pub(crate) struct Computed {
+    pub(crate) inputs: Vec<RfmInput>,
+    pub(crate) scores: Vec<RfmScore>,
+    pub(crate) first: HashMap<i64, NaiveDate>,
 }
 
-async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
+pub(crate) async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
     let late: std::collections::HashSet<i64> = customer_stats::ordering_since(db, as_of).await?.into_iter().collect();
     let mut rows: Vec<(i64, NaiveDate, NaiveDate, i64, i64)> =
         customer_stats::all(db).await?.into_iter().filter(|r| !late.contains(&r.0)).collect();
@@ -106,8 +113,11 @@ impl From<SegmentSummary> for Summary {
 ///
 /// # Errors
 /// `Forbidden`, database failures.
-pub async fn summary(db: &impl ConnectionTrait, actor: &Actor, as_of: NaiveDate) -> Result<Vec<Summary>> {
+pub async fn summary(db: &DatabaseConnection, actor: &Actor, as_of: NaiveDate) -> Result<Vec<Summary>> {
     actor.require(Action::AnalyticsRead)?;
+    if as_of == crate::time::today() {
+        return stored::summary(db, as_of).await;
+    }
     let c = compute(db, as_of).await?;
     Ok(rfm::summary(&c.inputs, &c.scores).into_iter().map(Summary::from).collect())
 }
@@ -145,24 +155,46 @@ async fn with_names(
         .map(|(i, s)| {
             let (name, email) = names.remove(&i.customer_id).unwrap_or_default();
             let first = c.first.get(&i.customer_id).copied().unwrap_or(as_of);
-            let months = ((as_of - first).num_days() as f64 / 30.4375).max(1.0);
-            CustomerRfm {
-                customer_id: i.customer_id,
-                name,
-                email,
-                recency_days: i.recency_days,
-                frequency: i.frequency,
-                monetary: from_cents(i.monetary_cents),
-                r_score: s.r,
-                f_score: s.f,
-                m_score: s.m,
-                segment: s.segment.as_str(),
-                months_since_last: (i.recency_days as f64 / 30.4375 * 100.0).round() / 100.0,
-                purchases_per_month: (i.frequency as f64 / months * 1000.0).round() / 1000.0,
-                amount: from_cents(i.monetary_cents),
-            }
+            build(i, s, first, name, email, as_of)
         })
         .collect())
+}
+
+/// One customer's row from their values, scores and first order date.
+pub(crate) fn build(
+    i: RfmInput,
+    s: RfmScore,
+    first: NaiveDate,
+    name: String,
+    email: Option<String>,
+    as_of: NaiveDate,
+) -> CustomerRfm {
+    let months = ((as_of - first).num_days() as f64 / 30.4375).max(1.0);
+    CustomerRfm {
+        customer_id: i.customer_id,
+        name,
+        email,
+        recency_days: i.recency_days,
+        frequency: i.frequency,
+        monetary: from_cents(i.monetary_cents),
+        r_score: s.r,
+        f_score: s.f,
+        m_score: s.m,
+        segment: s.segment.as_str(),
+        months_since_last: (i.recency_days as f64 / 30.4375 * 100.0).round() / 100.0,
+        purchases_per_month: (i.frequency as f64 / months * 1000.0).round() / 1000.0,
+        amount: from_cents(i.monetary_cents),
+    }
+}
+
+/// The segment named `s`, or `Invalid` on `field` listing the names.
+///
+/// # Errors
+/// `Invalid` for an unknown name.
+pub fn parse_segment(field: &str, s: &str) -> Result<Segment> {
+    Segment::parse(s).ok_or_else(|| {
+        DomainError::invalid(field, format!("must be one of {}", Segment::ALL.map(|x| x.as_str()).join(", ")))
+    })
 }
 
 /// Per-customer RFM rows, optionally of one segment, sorted and paged. Sales users see
@@ -171,7 +203,7 @@ async fn with_names(
 /// # Errors
 /// `Forbidden`, `Invalid` (segment, sort, paging), database failures.
 pub async fn customers(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     as_of: NaiveDate,
     segment: Option<&str>,
@@ -180,13 +212,11 @@ pub async fn customers(
     per_page: u64,
 ) -> Result<Page<CustomerRfm>> {
     let scope = actor.require(Action::AnalyticsRead)?;
-    let seg = match segment {
-        Some(s) => Some(Segment::parse(s).ok_or_else(|| {
-            DomainError::invalid("segment", format!("must be one of {}", Segment::ALL.map(|x| x.as_str()).join(", ")))
-        })?),
-        None => None,
-    };
+    let seg = segment.map(|s| parse_segment("segment", s)).transpose()?;
     let keys = parse_sort(sort, SORT_FIELDS, SortKey { field: "monetary", desc: true })?;
+    if as_of == crate::time::today() {
+        return stored::customers(db, actor.owner_filter(scope), as_of, seg, &keys, page, per_page).await;
+    }
     let c = compute(db, as_of).await?;
     let own: Option<std::collections::HashSet<i64>> = match actor.owner_filter(scope) {
         None => None,
@@ -233,14 +263,20 @@ pub async fn customers(
 /// # Errors
 /// `Forbidden`, `NotFound` (customer not visible), database failures.
 pub async fn for_customer(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
     as_of: NaiveDate,
 ) -> Result<Option<CustomerRfm>> {
     actor.require(Action::AnalyticsRead)?;
     crate::services::customers::get(db, actor, id).await?;
+    if as_of == crate::time::today() {
+        return stored::for_customer(db, id, as_of).await;
+    }
     let c = compute(db, as_of).await?;
     let rows = rows_of(&c, |s| s.customer_id == id);
     Ok(with_names(db, &c, rows, as_of).await?.pop())
 }
+
+#[cfg(test)]
+mod tests;

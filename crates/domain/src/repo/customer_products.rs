@@ -1,0 +1,190 @@
+//! Customer-level co-occurrence: the products each customer bought, how many customers
+//! bought each product, and each pair (a < b) — kept in step with orders.
+//!
+//! Maintenance is by difference: [`refresh`] compares a customer's stored products with
+//! those of their orders now, and the first time a customer buys P it counts P once and
+//! the pair of P with every product the customer already had (or takes them back when
+//! a cancellation leaves the customer without P).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Statement,
+};
+
+use crate::entities::{customer_product as cp, customer_product_pair as pair, product_customer_stats as stats};
+use crate::repo::counters;
+
+/// The counter holding the number of customers who bought any product.
+pub const CUSTOMERS_COUNTER: &str = "customers_with_products";
+
+/// Adds `delta` to `col` of each keyed row, creating missing rows: one multi-row upsert
+/// per 500 rows, in key order so that concurrent writers lock alike.
+async fn upsert_add(
+    db: &impl ConnectionTrait,
+    table: &str,
+    keys: &[&str],
+    col: &str,
+    rows: &[(Vec<i64>, i64)],
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for chunk in rows.chunks(500) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(k, d)| {
+                let ks: Vec<String> = k.iter().map(i64::to_string).collect();
+                format!("({}, {d})", ks.join(", "))
+            })
+            .collect();
+        let head = format!("INSERT INTO {table} ({}, {col}) VALUES {}", keys.join(", "), values.join(", "));
+        let sql = match backend {
+            DbBackend::MySql => format!("{head} ON DUPLICATE KEY UPDATE {col} = {col} + VALUES({col})"),
+            _ => {
+                format!("{head} ON CONFLICT ({}) DO UPDATE SET {col} = {table}.{col} + excluded.{col}", keys.join(", "))
+            }
+        };
+        db.execute_raw(Statement::from_string(backend, sql)).await?;
+    }
+    Ok(())
+}
+
+/// Each customer's products now: product → orders (not cancelled) that hold it.
+async fn from_orders(db: &impl ConnectionTrait, customers: &[i64]) -> Result<Vec<(i64, i64, i64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let ids: Vec<String> = customers.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT o.customer_id AS c, l.product_id AS p, COUNT(DISTINCT o.id) AS n FROM order_lines l \
+         JOIN orders o ON o.id = l.order_id WHERE o.status <> 'cancelled' AND l.product_id IS NOT NULL \
+         AND o.customer_id IN ({}) GROUP BY o.customer_id, l.product_id",
+        ids.join(", ")
+    );
+    let mut out = Vec::new();
+    for r in db.query_all_raw(Statement::from_string(backend, sql)).await? {
+        out.push((r.try_get("", "c")?, r.try_get("", "p")?, r.try_get("", "n")?));
+    }
+    Ok(out)
+}
+
+/// Brings these customers' stored products, and the product and pair counts built on
+/// them, in line with their orders. Call it in the transaction that created, cancelled
+/// or imported their orders.
+///
+/// # Errors
+/// Database failures.
+pub async fn refresh(db: &impl ConnectionTrait, customers: &[i64]) -> Result<(), DbErr> {
+    let ids: Vec<i64> = customers.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let (mut products, mut pairs, mut buyers) = (BTreeMap::new(), BTreeMap::new(), 0i64);
+    for chunk in ids.chunks(500) {
+        let mut old: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+        let stored: Vec<(i64, i64)> = cp::Entity::find()
+            .select_only()
+            .columns([cp::Column::CustomerId, cp::Column::ProductId])
+            .filter(cp::Column::CustomerId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (c, p) in stored {
+            old.entry(c).or_default().insert(p);
+        }
+        let now = from_orders(db, chunk).await?;
+        let mut new: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+        for (c, p, _) in &now {
+            new.entry(*c).or_default().insert(*p);
+        }
+        let empty = BTreeSet::new();
+        for c in chunk {
+            let (o, n) = (old.get(c).unwrap_or(&empty), new.get(c).unwrap_or(&empty));
+            if o == n {
+                continue;
+            }
+            buyers += i64::from(o.is_empty() && !n.is_empty()) - i64::from(!o.is_empty() && n.is_empty());
+            for (set, gone, delta) in [(n, o, 1i64), (o, n, -1i64)] {
+                // Products in `set` but not in `gone` enter (or leave) with each partner in `set`.
+                let moved: BTreeSet<i64> = set.difference(gone).copied().collect();
+                for a in &moved {
+                    *products.entry(*a).or_insert(0i64) += delta;
+                    for b in set {
+                        if b != a && (!moved.contains(b) || a < b) {
+                            *pairs.entry((*a.min(b), *a.max(b))).or_insert(0i64) += delta;
+                        }
+                    }
+                }
+            }
+        }
+        cp::Entity::delete_many().filter(cp::Column::CustomerId.is_in(chunk.iter().copied())).exec(db).await?;
+        for rows in now.chunks(1000) {
+            let rows = rows.iter().map(|(c, p, n)| cp::ActiveModel {
+                customer_id: Set(*c),
+                product_id: Set(*p),
+                orders: Set(*n),
+            });
+            cp::Entity::insert_many(rows).exec(db).await?;
+        }
+    }
+    let products: Vec<(Vec<i64>, i64)> =
+        products.into_iter().filter(|(_, d)| *d != 0).map(|(p, d)| (vec![p], d)).collect();
+    upsert_add(db, "product_customer_stats", &["product_id"], "customers", &products).await?;
+    let pairs: Vec<(Vec<i64>, i64)> =
+        pairs.into_iter().filter(|(_, d)| *d != 0).map(|((a, b), d)| (vec![a, b], d)).collect();
+    upsert_add(db, "customer_product_pairs", &["product_a", "product_b"], "customers", &pairs).await?;
+    if buyers != 0 {
+        counters::add(db, CUSTOMERS_COUNTER, buyers).await?;
+    }
+    Ok(())
+}
+
+/// The products a customer bought (orders not cancelled).
+///
+/// # Errors
+/// Database failures.
+pub async fn bought_by(db: &impl ConnectionTrait, customer_id: i64) -> Result<BTreeSet<i64>, DbErr> {
+    let rows: Vec<i64> = cp::Entity::find()
+        .select_only()
+        .column(cp::Column::ProductId)
+        .filter(cp::Column::CustomerId.eq(customer_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Pairs that involve any of these products, bought by at least `min_customers` customers.
+///
+/// # Errors
+/// Database failures.
+pub async fn pairs_with(
+    db: &impl ConnectionTrait,
+    products: &[i64],
+    min_customers: i64,
+) -> Result<Vec<pair::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in products.chunks(200) {
+        out.extend(
+            pair::Entity::find()
+                .filter(
+                    Condition::any()
+                        .add(pair::Column::ProductA.is_in(chunk.iter().copied()))
+                        .add(pair::Column::ProductB.is_in(chunk.iter().copied())),
+                )
+                .filter(pair::Column::Customers.gte(min_customers))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// How many customers bought each of these products.
+///
+/// # Errors
+/// Database failures.
+pub async fn customer_counts(db: &impl ConnectionTrait, products: &[i64]) -> Result<HashMap<i64, i64>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in products.chunks(500) {
+        for s in stats::Entity::find().filter(stats::Column::ProductId.is_in(chunk.iter().copied())).all(db).await? {
+            out.insert(s.product_id, s.customers);
+        }
+    }
+    Ok(out)
+}

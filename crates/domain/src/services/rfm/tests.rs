@@ -1,0 +1,86 @@
+//! The persisted scores equal the computed ones after every kind of refresh, and the
+//! segment and score conditions select exactly the customers the scores say.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+use sea_orm::{EntityTrait, QueryFilter, QuerySelect};
+
+use super::*;
+use crate::entities::customer_rfm;
+use crate::repo::customer_rfm::{ScoreRanges, score_condition, segment_condition};
+use crate::services::orders::{self, NewOrder};
+use crate::services::quotes::lines::NewLine;
+use crate::services::seed::{SeedOptions, seed};
+
+async fn stored_equals_computed(db: &DatabaseConnection, today: NaiveDate) -> Computed {
+    ensure_fresh(db, today).await.expect("refresh");
+    let c = compute(db, today).await.expect("compute");
+    let stored = crate::repo::customer_rfm::all(db).await.expect("stored");
+    assert_eq!(stored.len(), c.inputs.len());
+    for ((row, i), s) in stored.iter().zip(&c.inputs).zip(&c.scores) {
+        let got = (row.customer_id, row.recency_days, row.frequency, row.monetary_cents);
+        assert_eq!(got, (i.customer_id, i.recency_days, i.frequency, i.monetary_cents));
+        assert_eq!((row.r, row.f, row.m), (i16::from(s.r), i16::from(s.f), i16::from(s.m)));
+        assert_eq!(row.segment, s.segment.as_str());
+    }
+    c
+}
+
+async fn ids(db: &DatabaseConnection, cond: sea_orm::Condition) -> BTreeSet<i64> {
+    customer::Entity::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .filter(cond)
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+        .expect("ids")
+        .into_iter()
+        .collect()
+}
+
+#[tokio::test]
+async fn stored_scores_follow_orders_and_days_and_conditions_select_them() {
+    let db = crate::testing::db().await;
+    seed(&db, SeedOptions { customers: 300, seed: 3 }).await.expect("seed");
+    let today = crate::time::today();
+    stored_equals_computed(&db, today).await;
+
+    // A new order on the same day: only the differing rows are rewritten.
+    let customer = customer::Entity::find().one(&db).await.expect("query").expect("a customer");
+    let product = crate::entities::product::Entity::find().one(&db).await.expect("query").expect("a product");
+    let line = NewLine {
+        product_id: Some(product.id),
+        description: None,
+        quantity: Decimal::from(50),
+        unit_price: None,
+        discount_pct: None,
+    };
+    let input = NewOrder {
+        customer_id: customer.id,
+        order_date: Some(today - chrono::Duration::days(1)),
+        currency: None,
+        tax_rate: None,
+        notes: None,
+        lines: vec![line],
+    };
+    orders::create(&db, &Actor::system(), input).await.expect("order");
+    stored_equals_computed(&db, today).await;
+    // Another day: everything is rewritten.
+    let c = stored_equals_computed(&db, today + chrono::Duration::days(3)).await;
+
+    let scored = |keep: &dyn Fn(&RfmScore) -> bool| -> BTreeSet<i64> {
+        c.scores.iter().filter(|s| keep(s)).map(|s| s.customer_id).collect()
+    };
+    for seg in Segment::ALL {
+        assert_eq!(ids(&db, segment_condition(seg)).await, scored(&|s| s.segment == seg), "{seg:?}");
+    }
+    let ranges = ScoreRanges { r: Some(4..=5), f: None, m: Some(1..=2) };
+    let want = scored(&|s| s.r >= 4 && s.m <= 2);
+    assert!(!want.is_empty());
+    assert_eq!(ids(&db, score_condition(&ranges)).await, want);
+    assert_eq!(ids(&db, score_condition(&ScoreRanges::default())).await, scored(&|_| true));
+    let rows = customer_rfm::Entity::find().all(&db).await.expect("rows");
+    assert_eq!(rows.len(), c.scores.len());
+}
