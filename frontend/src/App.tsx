@@ -1,0 +1,60 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { Layout } from './components/Layout';
+import { LoginPage } from './features/auth/LoginPage';
+import { resume, useSession } from './features/auth/useSession';
+import { can } from './lib/permissions';
+
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const CustomerListPage = lazy(() => import('./features/customers/CustomerListPage').then((m) => ({ default: m.CustomerListPage })));
+const CustomerEditPage = lazy(() => import('./features/customers/CustomerEditPage').then((m) => ({ default: m.CustomerEditPage })));
+const CustomerDetailPage = lazy(() => import('./features/customers/CustomerDetailPage').then((m) => ({ default: m.CustomerDetailPage })));
+const PipelinePage = lazy(() => import('./features/sales/PipelinePage').then((m) => ({ default: m.PipelinePage })));
+const ServiceQueuePage = lazy(() => import('./features/service/ServiceQueuePage').then((m) => ({ default: m.ServiceQueuePage })));
+const ServiceDetailPage = lazy(() => import('./features/service/ServiceDetailPage').then((m) => ({ default: m.ServiceDetailPage })));
+const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { accessToken } = useSession();
+  const [resuming, setResuming] = useState(!accessToken);
+  useEffect(() => {
+    if (!accessToken) resume().finally(() => setResuming(false));
+  }, [accessToken]);
+  if (accessToken) return <>{children}</>;
+  if (resuming) return null;
+  return <Navigate to="/login" replace />;
+}
+
+function Home() {
+  const { user } = useSession();
+  if (can(user?.role, 'analytics:read')) return <DashboardPage />;
+  return <Navigate to={can(user?.role, 'service:read') ? '/service' : '/customers'} replace />;
+}
+
+export function App() {
+  return (
+    <Suspense fallback={null}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Home />} />
+          <Route path="customers" element={<CustomerListPage />} />
+          <Route path="customers/new" element={<CustomerEditPage />} />
+          <Route path="customers/:id" element={<CustomerDetailPage />} />
+          <Route path="customers/:id/edit" element={<CustomerEditPage />} />
+          <Route path="pipeline" element={<PipelinePage />} />
+          <Route path="service" element={<ServiceQueuePage />} />
+          <Route path="service/:id" element={<ServiceDetailPage />} />
+          <Route path="admin/users" element={<UsersPage />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
