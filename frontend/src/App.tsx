@@ -12,6 +12,14 @@ const CustomerDetailPage = lazy(() => import('./features/customers/CustomerDetai
 const PipelinePage = lazy(() => import('./features/sales/PipelinePage').then((m) => ({ default: m.PipelinePage })));
 const ServiceQueuePage = lazy(() => import('./features/service/ServiceQueuePage').then((m) => ({ default: m.ServiceQueuePage })));
 const ServiceDetailPage = lazy(() => import('./features/service/ServiceDetailPage').then((m) => ({ default: m.ServiceDetailPage })));
+const ProductsPage = lazy(() => import('./features/products/ProductsPage').then((m) => ({ default: m.ProductsPage })));
+const LeadsPage = lazy(() => import('./features/sales/LeadsPage').then((m) => ({ default: m.LeadsPage })));
+const ApiKeysPage = lazy(() => import('./features/admin/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
+const AuditLogPage = lazy(() => import('./features/admin/AuditLogPage').then((m) => ({ default: m.AuditLogPage })));
+const CsatPage = lazy(() => import('./features/service/CsatPage').then((m) => ({ default: m.CsatPage })));
+const OrdersPage = lazy(() => import('./features/sales/OrdersPage').then((m) => ({ default: m.OrdersPage })));
+const OrderDetailPage = lazy(() => import('./features/sales/OrderDetailPage').then((m) => ({ default: m.OrderDetailPage })));
+const FollowUpsPage = lazy(() => import('./features/sales/FollowUpsPage').then((m) => ({ default: m.FollowUpsPage })));
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -48,10 +56,18 @@ export function App() {
           <Route path="customers/new" element={<CustomerEditPage />} />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
+          <Route path="leads" element={<LeadsPage />} />
           <Route path="pipeline" element={<PipelinePage />} />
+          <Route path="products" element={<ProductsPage />} />
           <Route path="service" element={<ServiceQueuePage />} />
           <Route path="service/:id" element={<ServiceDetailPage />} />
           <Route path="admin/users" element={<UsersPage />} />
+          <Route path="admin/api-keys" element={<ApiKeysPage />} />
+          <Route path="admin/audit" element={<AuditLogPage />} />
+          <Route path="service/csat" element={<CsatPage />} />
+          <Route path="orders" element={<OrdersPage />} />
+          <Route path="orders/:id" element={<OrderDetailPage />} />
+          <Route path="follow-ups" element={<FollowUpsPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

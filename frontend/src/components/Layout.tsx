@@ -7,9 +7,15 @@ import { logout, useSession } from '../features/auth/useSession';
 const MENU: { to: string; label: Key; right: Right }[] = [
   { to: '/', label: 'nav.dashboard', right: 'analytics:read' },
   { to: '/customers', label: 'nav.customers', right: 'customers:read' },
+  { to: '/leads', label: 'nav.leads', right: 'leads:read' },
   { to: '/pipeline', label: 'nav.pipeline', right: 'opportunities:read' },
+  { to: '/orders', label: 'nav.orders', right: 'orders:read' },
+  { to: '/follow-ups', label: 'nav.followUps', right: 'activities:read' },
+  { to: '/products', label: 'nav.products', right: 'products:read' },
   { to: '/service', label: 'nav.service', right: 'service:read' },
+  { to: '/service/csat', label: 'nav.csat', right: 'service:read' },
   { to: '/admin/users', label: 'nav.admin', right: 'users:manage' },
+  { to: '/admin/audit', label: 'nav.audit', right: 'audit:read' },
 ];
 
 export function Layout() {

@@ -12,7 +12,13 @@ const RIGHTS: Record<string, Role[]> = {
   'service:read': ['admin', 'manager', 'sales', 'support'],
   'service:write': ['admin', 'manager', 'support'],
   'products:read': ['admin', 'manager', 'sales', 'marketing', 'support'],
+  'products:write': ['admin', 'manager'],
+  'leads:read': ['admin', 'manager', 'sales', 'marketing'],
+  'leads:write': ['admin', 'manager', 'sales'],
   'users:manage': ['admin'],
+  'api_keys:manage': ['admin'],
+  'orders:read': ['admin', 'manager', 'sales', 'marketing', 'support'],
+  'activities:read': ['admin', 'manager', 'sales', 'marketing', 'support'],
   'audit:read': ['admin', 'manager'],
 };
 
