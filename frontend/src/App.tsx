@@ -20,6 +20,8 @@ const CsatPage = lazy(() => import('./features/service/CsatPage').then((m) => ({
 const OrdersPage = lazy(() => import('./features/sales/OrdersPage').then((m) => ({ default: m.OrdersPage })));
 const OrderDetailPage = lazy(() => import('./features/sales/OrderDetailPage').then((m) => ({ default: m.OrderDetailPage })));
 const FollowUpsPage = lazy(() => import('./features/sales/FollowUpsPage').then((m) => ({ default: m.FollowUpsPage })));
+const ForecastPage = lazy(() => import('./features/analytics/ForecastPage').then((m) => ({ default: m.ForecastPage })));
+const RfmPage = lazy(() => import('./features/analytics/RfmPage').then((m) => ({ default: m.RfmPage })));
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -68,6 +70,8 @@ export function App() {
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:id" element={<OrderDetailPage />} />
           <Route path="follow-ups" element={<FollowUpsPage />} />
+          <Route path="analytics/forecast" element={<ForecastPage />} />
+          <Route path="analytics/rfm" element={<RfmPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

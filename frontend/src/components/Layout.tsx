@@ -12,6 +12,8 @@ const MENU: { to: string; label: Key; right: Right }[] = [
   { to: '/orders', label: 'nav.orders', right: 'orders:read' },
   { to: '/follow-ups', label: 'nav.followUps', right: 'activities:read' },
   { to: '/products', label: 'nav.products', right: 'products:read' },
+  { to: '/analytics/forecast', label: 'nav.forecast', right: 'analytics:read' },
+  { to: '/analytics/rfm', label: 'nav.rfm', right: 'analytics:read' },
   { to: '/service', label: 'nav.service', right: 'service:read' },
   { to: '/service/csat', label: 'nav.csat', right: 'service:read' },
   { to: '/admin/users', label: 'nav.admin', right: 'users:manage' },
