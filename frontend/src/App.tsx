@@ -22,6 +22,7 @@ const OrderDetailPage = lazy(() => import('./features/sales/OrderDetailPage').th
 const FollowUpsPage = lazy(() => import('./features/sales/FollowUpsPage').then((m) => ({ default: m.FollowUpsPage })));
 const ForecastPage = lazy(() => import('./features/analytics/ForecastPage').then((m) => ({ default: m.ForecastPage })));
 const RfmPage = lazy(() => import('./features/analytics/RfmPage').then((m) => ({ default: m.RfmPage })));
+const RegressionPage = lazy(() => import('./features/analytics/RegressionPage').then((m) => ({ default: m.RegressionPage })));
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -72,6 +73,7 @@ export function App() {
           <Route path="follow-ups" element={<FollowUpsPage />} />
           <Route path="analytics/forecast" element={<ForecastPage />} />
           <Route path="analytics/rfm" element={<RfmPage />} />
+          <Route path="analytics/regression" element={<RegressionPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

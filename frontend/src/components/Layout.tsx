@@ -1,4 +1,5 @@
-import { Container, Form, Nav, Navbar, Button } from 'react-bootstrap';
+import { Suspense } from 'react';
+import { Container, Form, Nav, Navbar, Button, Spinner } from 'react-bootstrap';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useI18n, type Lang, type Key } from '../lib/i18n';
 import { can, type Right } from '../lib/permissions';
@@ -14,6 +15,7 @@ const MENU: { to: string; label: Key; right: Right }[] = [
   { to: '/products', label: 'nav.products', right: 'products:read' },
   { to: '/analytics/forecast', label: 'nav.forecast', right: 'analytics:read' },
   { to: '/analytics/rfm', label: 'nav.rfm', right: 'analytics:read' },
+  { to: '/analytics/regression', label: 'nav.regression', right: 'regression:run' },
   { to: '/service', label: 'nav.service', right: 'service:read' },
   { to: '/service/csat', label: 'nav.csat', right: 'service:read' },
   { to: '/admin/users', label: 'nav.admin', right: 'users:manage' },
@@ -65,7 +67,10 @@ export function Layout() {
         </Container>
       </Navbar>
       <Container fluid as="main">
-        <Outlet />
+        {/* Pages are lazy chunks: only the page waits for its chunk, the navbar stays. */}
+        <Suspense fallback={<Spinner animation="border" size="sm" role="status" />}>
+          <Outlet />
+        </Suspense>
       </Container>
     </>
   );

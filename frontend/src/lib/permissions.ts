@@ -16,6 +16,7 @@ const RIGHTS: Record<string, Role[]> = {
   'leads:read': ['admin', 'manager', 'sales', 'marketing'],
   'leads:write': ['admin', 'manager', 'sales'],
   'users:manage': ['admin'],
+  'regression:run': ['admin', 'manager', 'sales', 'marketing', 'support'],
   'api_keys:manage': ['admin'],
   'orders:read': ['admin', 'manager', 'sales', 'marketing', 'support'],
   'activities:read': ['admin', 'manager', 'sales', 'marketing', 'support'],

@@ -21,3 +21,12 @@ test('the forecast shows its chart, coefficients and backtest; RFM drills down t
   await expect(page.getByRole('table').nth(1).locator('tbody a').first()).toBeVisible();
   await shot(page, 'rfm');
 });
+
+test('the regression tool fits pasted rows on the server', async ({ page }) => {
+  await login(page, 'support');
+  await page.goto('/analytics/regression');
+  await page.getByLabel(/Rows/).fill('y,x\n1,1\n3,2\n5,3\n7,4.01');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await expect(page.getByTestId('regression-fit')).toContainText('n = 4');
+  await expect(page.getByRole('cell', { name: 'intercept' })).toBeVisible();
+});

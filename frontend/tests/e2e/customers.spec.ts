@@ -6,8 +6,10 @@ test('create a customer: the server refuses a bad phone, then accepts; search fi
   await login(page, 'sales');
   await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
   await page.getByRole('link', { name: 'New customer' }).click();
+  await expect(page.getByRole('heading', { name: 'New customer' })).toBeVisible();
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Phone').fill('not a phone!');
+  await expect(page.getByLabel('Name')).toHaveValue(name);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('#customer-phone')).toHaveClass(/is-invalid/);
   await expect(page.locator('.invalid-feedback').filter({ hasText: /\S/ })).toBeVisible();
