@@ -4,12 +4,12 @@ CARGO ?= cargo
 DB_URL ?= sqlite://data/rapport.db?mode=rwc
 DEMO_CUSTOMERS ?= 1000
 
-.PHONY: run build frontend test test-rust fmt lint lint-deps openapi seed bench clean
+.PHONY: run build frontend test test-rust test-frontend fmt lint lint-deps openapi seed bench clean
 
 ## run: build everything, migrate and seed data/rapport.db when empty, serve on 127.0.0.1:8080
 run: build
 	RAPPORT_DATABASE_URL='$(DB_URL)' ./target/release/rapport seed --if-empty --customers $(DEMO_CUSTOMERS) --seed 42
-	RAPPORT_DATABASE_URL='$(DB_URL)' ./target/release/rapport serve
+	RAPPORT_DATABASE_URL='$(DB_URL)' RAPPORT_STATIC_DIR=frontend/dist ./target/release/rapport serve
 
 build: frontend
 	$(CARGO) build --release -p rapport-api
@@ -18,8 +18,8 @@ build: frontend
 frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci && npm run build; else echo "no frontend/ yet: serving the API only"; fi
 
-## test: formatting, lints, dependency rules, every Rust test (SQLite; PostgreSQL/MySQL when their URLs are set)
-test: fmt lint lint-deps test-rust
+## test: formatting, lints, dependency rules, every Rust test (SQLite; PostgreSQL/MySQL when their URLs are set), then the frontend's
+test: fmt lint lint-deps test-rust test-frontend
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -33,6 +33,10 @@ lint-deps:
 
 test-rust:
 	@scripts/test-rust.sh
+
+## test-frontend: API types drift, tsc, eslint, vitest, vite build, Playwright in Chromium against the real server
+test-frontend:
+	@if [ -f frontend/package.json ]; then scripts/test-frontend.sh; else echo "no frontend/ yet"; fi
 
 ## openapi: regenerate openapi/openapi.json (and the frontend's types when it exists)
 openapi:

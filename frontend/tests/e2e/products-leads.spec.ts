@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { login, shot } from './helpers';
+
+test('a manager edits a product: a bad price is refused by the server, a good one saved', async ({ page }) => {
+  await login(page, 'manager');
+  await page.getByRole('navigation').getByRole('link', { name: 'Products' }).click();
+  const row = page.getByRole('table').locator('tbody tr').first();
+  const sku = await row.locator('td').first().innerText();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Price').fill('-5.00');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#product-price')).toHaveClass(/is-invalid/);
+  await page.getByLabel('Price').fill('1234.50');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('row', { name: new RegExp(sku) })).toContainText('1,234.50');
+  await shot(page, 'products');
+});
+
+test('a sales user converts a lead into a customer', async ({ page }) => {
+  await login(page, 'sales');
+  await page.getByRole('navigation').getByRole('link', { name: 'Leads' }).click();
+  await page.getByLabel('Status').selectOption('qualified');
+  const row = page.getByRole('table').locator('tbody tr').first();
+  const name = await row.locator('td').first().innerText();
+  await row.getByRole('button', { name: 'Convert' }).click();
+  await expect(page).toHaveURL(/\/customers\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.getByRole('navigation').getByRole('link', { name: 'Leads' }).click();
+  await page.getByLabel('Status').selectOption('converted');
+  await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible();
+});
