@@ -388,6 +388,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List campaigns
+         * @description Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["list_campaigns"];
+        put?: never;
+        /**
+         * Create a campaign
+         * @description A draft. Unknown template placeholders are refused with 422.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare campaigns
+         * @description Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["compare_campaigns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a campaign
+         * @description With `progress`: its messages by delivery status.
+         *
+         *     Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["get_campaign"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a campaign
+         * @description Only before launch; launched campaigns are cancelled instead and keep their statistics.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a campaign
+         * @description Roles: `marketing:write`: admin, manager, marketing
+         */
+        patch: operations["update_campaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a campaign
+         * @description Messages not yet sent are not sent.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Launch a campaign now
+         * @description Materialises one message per segment member reachable on the channel (opted-out
+         *     customers and those without an address are skipped and counted) and starts delivery;
+         *     a phone campaign puts a call on each customer owner's list instead.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["launch_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's messages
+         * @description Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["campaign_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule a campaign
+         * @description A draft with a segment and `start_at` launches by itself at that time.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["schedule_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign statistics
+         * @description Counts, rates, attributed revenue, cost, ROI, goal progress and a daily series.
+         *
+         *     Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["campaign_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/test-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test-send a campaign
+         * @description Renders the templates for one customer; with `to`, also sends that rendering as a test
+         *     message (not counted in the statistics).
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["test_send_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/unschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unschedule a campaign
+         * @description Back to draft.
+         *
+         *     Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["unschedule_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -496,6 +729,53 @@ export interface paths {
         patch: operations["update_customer"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/opt-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's opt-outs
+         * @description Roles: `customers:read`: admin, manager, sales (own records only), marketing, support
+         */
+        get: operations["list_opt_outs"];
+        put?: never;
+        /**
+         * Opt a customer out of a channel
+         * @description Every later campaign on that channel skips the customer, and queued messages to them
+         *     are not sent. Recording an existing opt-out again changes nothing.
+         *
+         *     Roles: `opt_outs:write`: admin, manager, sales (own records only), marketing, support
+         */
+        post: operations["add_opt_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/opt-outs/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Lift an opt-out
+         * @description Roles: `opt_outs:write`: admin, manager, sales (own records only), marketing, support
+         */
+        delete: operations["remove_opt_out"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/orders": {
         parameters: {
             query?: never;
@@ -527,8 +807,10 @@ export interface paths {
         };
         /**
          * Recommendations for a customer
-         * @description Products the customer has not bought, often bought in the same orders as what they
-         *     did buy, best lift first, each with its reason.
+         * @description Products the customer has not bought, linked to what they did buy by being bought in
+         *     the same orders ("often bought with X") or by the same customers ("customers who
+         *     bought X also bought Y"), best lift first, each with its reason, kind, support and
+         *     lift. Each product takes its strongest link of either kind.
          *
          *     Roles: `customers:read`: admin, manager, sales (own records only), marketing, support
          */
@@ -909,6 +1191,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outbox
+         * @description Email and SMS that would have been sent, when no SMTP server (`RAPPORT_SMTP_URL`) or SMS
+         *     gateway (`RAPPORT_SMS_WEBHOOK_URL`) is configured. Newest first.
+         *
+         *     Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["list_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -972,7 +1277,9 @@ export interface paths {
         };
         /**
          * Products often bought with this one
-         * @description Roles: `products:read`: admin, manager, sales, marketing, support
+         * @description Linked by the same orders or the same customers, as for a customer's recommendations.
+         *
+         *     Roles: `products:read`: admin, manager, sales, marketing, support
          */
         get: operations["related_products"];
         put?: never;
@@ -1110,6 +1417,102 @@ export interface paths {
          *     Roles: `quotes:write`: admin, manager, sales (own records only)
          */
         post: operations["send_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List segments
+         * @description Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["list_segments"];
+        put?: never;
+        /**
+         * Save a segment
+         * @description Roles: `marketing:write`: admin, manager, marketing
+         */
+        post: operations["create_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a filter
+         * @description How many customers the filter holds now, and the first ten by id. Nothing is saved.
+         *
+         *     Roles: `marketing:read`: admin, manager, marketing
+         */
+        post: operations["preview_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a segment
+         * @description Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["get_segment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a segment
+         * @description Roles: `marketing:write`: admin, manager, marketing
+         */
+        delete: operations["delete_segment"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a segment
+         * @description Roles: `marketing:write`: admin, manager, marketing
+         */
+        patch: operations["update_segment"];
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A segment's members
+         * @description The customers the segment holds now, by id; pass `next_after` as `after` for the next page.
+         *
+         *     Roles: `marketing:read`: admin, manager, marketing
+         */
+        get: operations["segment_members"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1343,6 +1746,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sms/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an SMS reply
+         * @description For the SMS gateway's inbound hook: a stop word (STOP, UNSUBSCRIBE, TD, 退订, …) opts every
+         *     customer with that phone number out of SMS.
+         *
+         *     Roles: `opt_outs:write`: admin, manager, sales (own records only), marketing, support
+         */
+        post: operations["sms_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1421,6 +1847,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/t/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Click redirect
+         * @description Counts a click and redirects to `u`, which must be one of the message's own links
+         *     (anything else is 404: no open redirect).
+         */
+        get: operations["click"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/o/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open pixel
+         * @description Counts an open of the message and answers with a transparent GIF (also for unknown tokens).
+         */
+        get: operations["open_pixel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/u/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unsubscribe page
+         * @description Opts the recipient out of the message's channel and says so.
+         */
+        get: operations["unsubscribe_page"];
+        put?: never;
+        /**
+         * One-click unsubscribe
+         * @description The `List-Unsubscribe-Post` target of RFC 8058: mail clients post here.
+         */
+        post: operations["unsubscribe_one_click"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1444,6 +1935,8 @@ export interface components {
             lead_id?: number | null;
             /** Format: int64 */
             opportunity_id?: number | null;
+            /** @description What came of it, recorded when it was completed. */
+            outcome?: string | null;
             /** Format: int64 */
             owner_id: number;
             subject: string;
@@ -1451,6 +1944,11 @@ export interface components {
             updated_at: string;
             /** Format: int32 */
             version: number;
+        };
+        /** @description Completing an activity: what came of it (optional; the body may be empty). */
+        ActivityComplete: {
+            /** @description E.g. "Reached, wants a quote" or "No answer". */
+            outcome?: string | null;
         };
         /** @description A new activity, linked to exactly one customer, lead or opportunity. */
         ActivityCreate: {
@@ -1583,6 +2081,252 @@ export interface components {
             per_page: number;
             /** Format: int64 */
             total?: number | null;
+        };
+        /** @description A campaign. */
+        Campaign: {
+            /**
+             * Format: int32
+             * @description Orders this many days after a message count as its conversions.
+             */
+            attribution_days: number;
+            /** @description Template of the body (email, SMS) or the call script (phone). */
+            body: string;
+            /** @example 5000.00 */
+            budget?: string | null;
+            /** @description email, sms or phone. */
+            channel: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /**
+             * @description The actual cost so far.
+             * @example 1200.00
+             */
+            cost: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by?: number | null;
+            /** Format: date-time */
+            end_at?: string | null;
+            /** @description The goal in words, e.g. "200 orders from lapsed customers". */
+            goal?: string | null;
+            /** @description What `goal_target` counts: orders, revenue, converted, clicked or opened. */
+            goal_metric?: string | null;
+            /** @example 200 */
+            goal_target?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            launched_at?: string | null;
+            name: string;
+            plan?: string | null;
+            progress?: components["schemas"]["Progress"] | null;
+            /** Format: int64 */
+            segment_id?: number | null;
+            /** Format: int64 */
+            skipped_no_address: number;
+            /** Format: int64 */
+            skipped_opt_out: number;
+            /** Format: date-time */
+            start_at?: string | null;
+            /** @description draft, scheduled, running, completed or cancelled. */
+            status: string;
+            strategy?: string | null;
+            /** @description Template of the subject (email). */
+            subject?: string | null;
+            /**
+             * Format: int64
+             * @description Segment members at launch.
+             */
+            targeted: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description A new campaign (a draft). Templates may use `{{name}}`, `{{first_name}}`, `{{email}}`,
+         *     `{{phone}}`, `{{city}}`, `{{company}}`, `{{first_recommended_product}}` and
+         *     `{{unsubscribe_url}}`; anything else in double braces is refused.
+         */
+        CampaignCreate: {
+            /**
+             * Format: int32
+             * @description Default 14.
+             */
+            attribution_days?: number | null;
+            body: string;
+            /** @example 5000.00 */
+            budget?: string | null;
+            /** @description email, sms or phone. */
+            channel: string;
+            /** @example 0.00 */
+            cost?: string | null;
+            /** Format: date-time */
+            end_at?: string | null;
+            goal?: string | null;
+            goal_metric?: string | null;
+            /** @example 200 */
+            goal_target?: string | null;
+            name: string;
+            plan?: string | null;
+            /** Format: int64 */
+            segment_id?: number | null;
+            /** Format: date-time */
+            start_at?: string | null;
+            strategy?: string | null;
+            subject?: string | null;
+        };
+        /** @description One message of a campaign. */
+        CampaignMessage: {
+            /**
+             * Format: int64
+             * @description Phone campaigns: the call activity.
+             */
+            activity_id?: number | null;
+            /** Format: int32 */
+            attempts: number;
+            channel: string;
+            /** Format: date-time */
+            clicked_at?: string | null;
+            /** Format: int32 */
+            clicks: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** @description The last failure (or why it was cancelled). */
+            error?: string | null;
+            /** Format: int64 */
+            id: number;
+            is_test: boolean;
+            /** Format: date-time */
+            opened_at?: string | null;
+            /** Format: int32 */
+            opens: number;
+            recipient: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** @description queued, sending, sent, failed or cancelled. */
+            status: string;
+            subject?: string | null;
+        };
+        CampaignMessagePage: {
+            items: components["schemas"]["CampaignMessage"][];
+            /** @description Cursor of the next page (keyset paging; absent on the last page). */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Page number (numbered paging).
+             */
+            page?: number | null;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description All matching rows (numbered paging, unless `count=false`).
+             */
+            total?: number | null;
+        };
+        CampaignPage: {
+            items: components["schemas"]["Campaign"][];
+            /** @description Cursor of the next page (keyset paging; absent on the last page). */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Page number (numbered paging).
+             */
+            page?: number | null;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description All matching rows (numbered paging, unless `count=false`).
+             */
+            total?: number | null;
+        };
+        /**
+         * @description A campaign's effectiveness. Conversions are orders (not cancelled) placed within the
+         *     attribution window after a message was sent, last touch.
+         */
+        CampaignStats: {
+            budget?: string | null;
+            /** @description Opens, clicks and conversions by day (single-campaign reads only). */
+            by_day?: components["schemas"]["DayCounts"][] | null;
+            /** Format: int64 */
+            campaign_id: number;
+            /** Format: int64 */
+            cancelled: number;
+            channel: string;
+            /** Format: int64 */
+            clicked: number;
+            /**
+             * Format: int64
+             * @description Customers with an attributed order.
+             */
+            converted: number;
+            /** @example 1200.00 */
+            cost: string;
+            /** Format: int64 */
+            failed: number;
+            goal?: components["schemas"]["GoalProgress"] | null;
+            name: string;
+            /** Format: int64 */
+            opened: number;
+            /**
+             * Format: int64
+             * @description Attributed orders.
+             */
+            orders: number;
+            /** Format: int64 */
+            queued: number;
+            rates: components["schemas"]["Rates"];
+            /** @example 18250.00 */
+            revenue: string;
+            /**
+             * @description (revenue − cost) / cost; absent while the cost is zero.
+             * @example 14.2083
+             */
+            roi?: string | null;
+            /** Format: int64 */
+            sent: number;
+            /** Format: int64 */
+            skipped: number;
+            /** Format: int64 */
+            skipped_no_address: number;
+            /** Format: int64 */
+            skipped_opt_out: number;
+            status: string;
+            /** Format: int64 */
+            targeted: number;
+        };
+        /**
+         * @description Fields to change; `null` clears an optional field. After launch only name, goal,
+         *     strategy, plan and cost may change.
+         */
+        CampaignUpdate: {
+            /** Format: int32 */
+            attribution_days?: number | null;
+            body?: string | null;
+            /** @example 5000.00 */
+            budget?: string | null;
+            channel?: string | null;
+            /** @example 1200.00 */
+            cost?: string | null;
+            /** Format: date-time */
+            end_at?: string | null;
+            goal?: string | null;
+            goal_metric?: string | null;
+            /** @example 200 */
+            goal_target?: string | null;
+            name?: string | null;
+            plan?: string | null;
+            /** Format: int64 */
+            segment_id?: number | null;
+            /** Format: date-time */
+            start_at?: string | null;
+            strategy?: string | null;
+            subject?: string | null;
         };
         /** @description A comment on a request. */
         CommentCreate: {
@@ -1731,6 +2475,18 @@ export interface components {
             top_products: components["schemas"]["TopProduct"][];
             win_rate: components["schemas"]["WinRate"];
         };
+        /** @description One day's activity. */
+        DayCounts: {
+            /** Format: int64 */
+            clicked: number;
+            /** Format: int64 */
+            converted: number;
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            opened: number;
+            revenue: string;
+        };
         /** @description One line of a quote or an order. */
         DocumentLine: {
             description: string;
@@ -1845,6 +2601,17 @@ export interface components {
             regressors?: components["schemas"]["RegressorInput"][];
             /** Format: date */
             to?: string | null;
+        };
+        /** @description Progress toward the campaign's goal. */
+        GoalProgress: {
+            actual: string;
+            metric: string;
+            /**
+             * @description actual / target.
+             * @example 0.4150
+             */
+            progress: string;
+            target: string;
         };
         /** @description One month of history. */
         HistoryMonth: {
@@ -2124,6 +2891,20 @@ export interface components {
             stage?: string | null;
             title?: string | null;
         };
+        /** @description A customer's opt-out of one channel. */
+        OptOut: {
+            /** @description email, sms or phone. */
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description api, unsubscribe_link or sms_reply. */
+            source: string;
+        };
+        /** @description Opt a customer out of a channel. */
+        OptOutCreate: {
+            /** @description email, sms or phone. */
+            channel: string;
+        };
         /**
          * @description An order. Amounts are computed by the server with the quote rules (half-even to
          *     cents at each step): total_amount = Σ line totals + tax_total, tax_total =
@@ -2242,6 +3023,37 @@ export interface components {
              */
             status: string;
         };
+        /** @description One message in the outbox. */
+        OutboxMessage: {
+            body: string;
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            html?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** @description The message's stable id (also its email `Message-ID`). */
+            message_id: string;
+            recipient: string;
+            subject?: string | null;
+        };
+        OutboxPage: {
+            items: components["schemas"]["OutboxMessage"][];
+            /** @description Cursor of the next page (keyset paging; absent on the last page). */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Page number (numbered paging).
+             */
+            page?: number | null;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description All matching rows (numbered paging, unless `count=false`).
+             */
+            total?: number | null;
+        };
         /** @description One stage of the pipeline. */
         PipelineStage: {
             /** Format: int64 */
@@ -2296,6 +3108,8 @@ export interface components {
         /** @description A product. */
         Product: {
             active: boolean;
+            /** @description A free-text grouping such as "Tea". */
+            category?: string | null;
             /** Format: date-time */
             created_at: string;
             description?: string | null;
@@ -2318,6 +3132,7 @@ export interface components {
         ProductCreate: {
             /** @description Defaults to true. */
             active?: boolean;
+            category?: string | null;
             description?: string | null;
             name: string;
             /**
@@ -2346,34 +3161,67 @@ export interface components {
              */
             because_of: number;
             /**
+             * Format: int64
+             * @description Customers who bought both products (in any orders).
+             */
+            customers_together: number;
+            /**
+             * @description The link behind `support` and `lift`: `same_order` or `same_customer`.
+             * @example same_order
+             */
+            kind: string;
+            /**
              * Format: double
-             * @description n(A, B) · N / (n(A) · n(B)): how many times more often bought together than by chance.
+             * @description n(A, B) · N / (n(A) · n(B)) over orders or customers, by `kind`: how many times
+             *     more often they go together than by chance.
              */
             lift: number;
             name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Orders holding both products.
+             */
             orders_together: number;
             /** @example 129.00 */
             price: string;
             /** Format: int64 */
             product_id: number;
-            /** @description "often bought with <product>". */
+            /**
+             * @description "often bought with <product>" (same order) or "customers who bought <product> also
+             *     bought <this>" (same customer).
+             */
             reason: string;
             sku: string;
             /**
              * Format: double
-             * @description Share of all orders holding both products.
+             * @description Share of all orders (same_order) or of all buying customers (same_customer)
+             *     holding both products.
              */
             support: number;
         };
         /** @description Fields to change; absent fields stay. */
         ProductUpdate: {
             active?: boolean | null;
+            category?: string | null;
             description?: string | null;
             name?: string | null;
             /** @example 1299.00 */
             price?: string | null;
             sku?: string | null;
+        };
+        /** @description Messages by delivery status (test sends excluded). */
+        Progress: {
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            failed: number;
+            /**
+             * Format: int64
+             * @description Waiting to be sent, or being sent.
+             */
+            queued: number;
+            /** Format: int64 */
+            sent: number;
         };
         /**
          * @description A quote. Every amount is computed by the server, rounded half-even (banker's
@@ -2510,6 +3358,13 @@ export interface components {
             tax_rate?: string | null;
             /** Format: date */
             valid_until?: string | null;
+        };
+        /** @description Rates as decimal strings with four places (absent when their base is zero). */
+        Rates: {
+            click?: string | null;
+            conversion?: string | null;
+            delivery?: string | null;
+            open?: string | null;
         };
         /** @description A satisfaction rating. */
         RatingSubmit: {
@@ -2815,6 +3670,156 @@ export interface components {
             /** @example 125000.00 */
             revenue: string;
         };
+        /** @description A saved segment. */
+        Segment: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by?: number | null;
+            description?: string | null;
+            filter: components["schemas"]["SegmentFilter"];
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A new segment. */
+        SegmentCreate: {
+            description?: string | null;
+            filter?: components["schemas"]["SegmentFilter"];
+            name: string;
+        };
+        /** @description Which customers a segment holds: every condition is optional; they combine with AND. */
+        SegmentFilter: {
+            /**
+             * Format: int32
+             * @description Birthday in this month.
+             */
+            birthday_month?: number | null;
+            /** @description Bought a product of this category. */
+            bought_category?: string | null;
+            /**
+             * Format: int64
+             * @description Bought this product (orders not cancelled).
+             */
+            bought_product_id?: number | null;
+            /** @description Exact city. */
+            city?: string | null;
+            /**
+             * Format: date-time
+             * @description Created at or after.
+             */
+            created_from?: string | null;
+            /**
+             * Format: date-time
+             * @description Created before.
+             */
+            created_to?: string | null;
+            /** @description Has (or has not) a service request that is not resolved or closed. */
+            has_open_service_request?: boolean | null;
+            /**
+             * Format: date
+             * @description Last order on or after.
+             */
+            last_order_from?: string | null;
+            /**
+             * Format: date
+             * @description Last order before.
+             */
+            last_order_to?: string | null;
+            /**
+             * Format: int64
+             * @description At most this many orders.
+             */
+            order_count_max?: number | null;
+            /**
+             * Format: int64
+             * @description At least this many orders.
+             */
+            order_count_min?: number | null;
+            /**
+             * Format: int64
+             * @description Owned by this user.
+             */
+            owner_id?: number | null;
+            /** @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`). */
+            rfm_segment?: string | null;
+            /** @description Exact source. */
+            source?: string | null;
+            /** @description Has every one of these tags. */
+            tags?: string[];
+            /**
+             * @description Total spend at most (customers without orders spent 0).
+             * @example 5000.00
+             */
+            total_spend_max?: string | null;
+            /**
+             * @description Total spend at least (decimal string).
+             * @example 1000.00
+             */
+            total_spend_min?: string | null;
+        };
+        /** @description A customer in a segment. */
+        SegmentMember: {
+            city?: string | null;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            owner_id?: number | null;
+            phone?: string | null;
+        };
+        /** @description Members of a saved segment, by customer id. */
+        SegmentMemberPage: {
+            items: components["schemas"]["SegmentMember"][];
+            /**
+             * Format: int64
+             * @description Pass as `after` for the next page (absent on the last page).
+             */
+            next_after?: number | null;
+            /**
+             * Format: int64
+             * @description All members.
+             */
+            total: number;
+        };
+        SegmentPage: {
+            items: components["schemas"]["Segment"][];
+            /** @description Cursor of the next page (keyset paging; absent on the last page). */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Page number (numbered paging).
+             */
+            page?: number | null;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description All matching rows (numbered paging, unless `count=false`).
+             */
+            total?: number | null;
+        };
+        /** @description How many customers a filter holds and the first ten (by id). */
+        SegmentPreview: {
+            /** Format: int64 */
+            count: number;
+            sample: components["schemas"]["SegmentMember"][];
+        };
+        /** @description A filter to try out. */
+        SegmentPreviewRequest: {
+            filter?: components["schemas"]["SegmentFilter"];
+        };
+        /** @description Fields to change; a filter replaces the whole old filter. */
+        SegmentUpdate: {
+            description?: string | null;
+            filter?: components["schemas"]["SegmentFilter"] | null;
+            name?: string | null;
+        };
         /** @description Service at a glance (requests made in the period). */
         ServiceGlance: {
             /** Format: double */
@@ -2960,6 +3965,19 @@ export interface components {
             /** Format: int32 */
             urgent: number;
         };
+        /** @description An inbound SMS, forwarded by the gateway. */
+        SmsReply: {
+            body: string;
+            /** @description The sender's number, as stored on customers. */
+            from: string;
+        };
+        /** @description What the reply did. */
+        SmsReplyOutcome: {
+            /** @description Customers with that number now opted out of SMS. */
+            customer_ids: number[];
+            /** @description Whether the reply was a stop word (STOP, UNSUBSCRIBE, TD, 退订, …). */
+            stop: boolean;
+        };
         /** @description Figures for a group of requests. */
         StatsFigures: {
             /** Format: double */
@@ -2994,6 +4012,30 @@ export interface components {
         StatusChange: {
             note?: string | null;
             status: string;
+        };
+        /** @description Render the campaign for one customer; with `to`, also send a test message there. */
+        TestSendRequest: {
+            /** Format: int64 */
+            customer_id: number;
+            /** @description An email address (email campaigns) or phone number (SMS campaigns). */
+            to?: string | null;
+        };
+        /** @description The rendered campaign. */
+        TestSendResult: {
+            channel: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** @description Email: the HTML alternative. */
+            html?: string | null;
+            /**
+             * Format: int64
+             * @description The queued test message, when `to` was given.
+             */
+            message_id?: number | null;
+            subject?: string | null;
+            /** @description Plain text with tracked links. */
+            text: string;
+            to?: string | null;
         };
         /** @description One event of a customer's history. */
         TimelineEntry: {
@@ -3495,7 +4537,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional: the outcome */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivityComplete"] | null;
+            };
+        };
         responses: {
             /** @description The completed activity */
             200: {
@@ -4496,6 +5543,1034 @@ export interface operations {
             };
         };
     };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                /** @description draft, scheduled, running, completed or cancelled. */
+                status?: string;
+                /** @description email, sms or phone. */
+                channel?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaigns, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPage"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    compare_campaigns: {
+        parameters: {
+            query: {
+                /**
+                 * @description Comma-separated campaign ids (1–20).
+                 * @example 1,2,3
+                 */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics in the order asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStats"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed campaign */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    launch_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Running */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_messages: {
+        parameters: {
+            query?: {
+                /** @description queued, sending, sent, failed or cancelled. */
+                status?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignMessagePage"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schedule_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scheduled */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStats"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_send_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestSendRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendering */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSendResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unschedule_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Campaign id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A draft again */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_customers: {
         parameters: {
             query?: {
@@ -4515,6 +6590,12 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before (RFC 3339). */
                 created_to?: string;
+                /**
+                 * @description In this RFM segment today: champions, loyal_customers, potential_loyalists,
+                 *     new_customers, promising, need_attention, about_to_sleep, at_risk,
+                 *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
+                 */
+                rfm_segment?: string;
                 /** @description Comma list of id, name, city, created_at, updated_at; `-` for descending. Default `-created_at`. */
                 sort?: string;
                 /** @description Page number from 1 (not with `cursor`). */
@@ -4690,6 +6771,12 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before (RFC 3339). */
                 created_to?: string;
+                /**
+                 * @description In this RFM segment today: champions, loyal_customers, potential_loyalists,
+                 *     new_customers, promising, need_attention, about_to_sleep, at_risk,
+                 *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
+                 */
+                rfm_segment?: string;
             };
             header?: never;
             path?: never;
@@ -5064,6 +7151,223 @@ export interface operations {
             };
         };
     };
+    list_opt_outs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Channels the customer opted out of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_opt_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptOutCreate"];
+            };
+        };
+        responses: {
+            /** @description The customer's opt-outs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOut"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_opt_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description email, sms or phone */
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lifted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     customer_orders: {
         parameters: {
             query?: {
@@ -5150,8 +7454,10 @@ export interface operations {
             query?: {
                 /** @description At most this many (1–100, default 5). */
                 limit?: number;
-                /** @description Ignore pairs seen in fewer orders (minimum support; default 2). */
+                /** @description Ignore same-order links seen in fewer orders (minimum support; default 2). */
                 min_orders?: number;
+                /** @description Ignore same-customer links seen with fewer customers (minimum support; default 2). */
+                min_customers?: number;
             };
             header?: never;
             path: {
@@ -6955,6 +9261,69 @@ export interface operations {
             };
         };
     };
+    list_outbox: {
+        parameters: {
+            query?: {
+                /** @description email or sms. */
+                channel?: string;
+                /** @description Exact recipient. */
+                recipient?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPage"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_products: {
         parameters: {
             query?: {
@@ -6962,6 +9331,8 @@ export interface operations {
                 q?: string;
                 /** @description Only active (`true`) or inactive (`false`) products. */
                 active?: boolean;
+                /** @description Exact category. */
+                category?: string;
                 /** @description Comma list of id, sku, name, price, created_at; `-` for descending. Default `name`. */
                 sort?: string;
                 page?: number;
@@ -7357,8 +9728,10 @@ export interface operations {
             query?: {
                 /** @description At most this many (1–100, default 5). */
                 limit?: number;
-                /** @description Ignore pairs seen in fewer orders (minimum support; default 2). */
+                /** @description Ignore same-order links seen in fewer orders (minimum support; default 2). */
                 min_orders?: number;
+                /** @description Ignore same-customer links seen with fewer customers (minimum support; default 2). */
+                min_customers?: number;
             };
             header?: never;
             path: {
@@ -8071,6 +10444,526 @@ export interface operations {
             };
             /** @description `If-Match` names a stale version (`stale_version`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_segments: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Segments by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPage"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Count and sample */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreview"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Segment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_segment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Segment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_segment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Segment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed segment */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segment_members: {
+        parameters: {
+            query?: {
+                after?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Segment id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentMemberPage"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9062,6 +11955,84 @@ export interface operations {
             };
         };
     };
+    sms_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsReply"];
+            };
+        };
+        responses: {
+            /** @description What the reply did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsReplyOutcome"];
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -9513,6 +12484,134 @@ export interface operations {
             };
             /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    click: {
+        parameters: {
+            query: {
+                /** @description The link as it was written in the message. */
+                u: string;
+            };
+            header?: never;
+            path: {
+                /** @description The message's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the link */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_pixel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `<token>.gif` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A 1×1 GIF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": number[];
+                };
+            };
+        };
+    };
+    unsubscribe_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    unsubscribe_one_click: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such record, or not visible to the caller (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

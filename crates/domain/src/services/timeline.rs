@@ -21,7 +21,7 @@ use crate::{Action, Actor};
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     /// What kind of event: `audit` (a change to the customer record), `opportunity`,
-    /// `activity`, `quote`, `order`, `service_request`, `rating`.
+    /// `activity`, `quote`, `order`, `service_request`, `rating`, `campaign_message`.
     pub kind: String,
     /// A one-line description.
     pub summary: String,
@@ -168,6 +168,7 @@ pub async fn for_customer(
     entries.extend(service_source(db, customer_id, before, limit).await?);
     entries.extend(crate::services::quotes::timeline_entries(db, customer_id, before, limit).await?);
     entries.extend(crate::services::orders::timeline_entries(db, customer_id, before, limit).await?);
+    entries.extend(crate::services::campaigns::timeline_entries(db, customer_id, before, limit).await?);
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(b.ref_id.cmp(&a.ref_id)));
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(entries)

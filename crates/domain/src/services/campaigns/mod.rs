@@ -518,3 +518,52 @@ pub async fn messages(
         next_cursor: None,
     })
 }
+
+/// A customer's campaign messages that went out, for the timeline (newest first).
+///
+/// # Errors
+/// Database failures.
+pub async fn timeline_entries(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    before: Option<NaiveDateTime>,
+    limit: u64,
+) -> Result<Vec<crate::services::timeline::TimelineEntry>> {
+    let mut q = campaign_message::Entity::find()
+        .filter(campaign_message::Column::CustomerId.eq(customer_id))
+        .filter(campaign_message::Column::IsTest.eq(false))
+        .filter(campaign_message::Column::Status.eq("sent"));
+    if let Some(b) = before {
+        q = q.filter(campaign_message::Column::SentAt.lt(b));
+    }
+    let rows = q.order_by_desc(campaign_message::Column::SentAt).limit(limit).all(db).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.campaign_id).collect();
+    let names: std::collections::HashMap<i64, String> = campaign::Entity::find()
+        .filter(campaign::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| {
+            let at = m.sent_at?;
+            let name = names.get(&m.campaign_id).cloned().unwrap_or_default();
+            Some(crate::services::timeline::TimelineEntry {
+                at: crate::time::utc(at),
+                kind: "campaign_message".into(),
+                summary: format!("{} campaign “{name}” sent", m.channel),
+                ref_id: m.id,
+                actor: None,
+                data: serde_json::json!({
+                    "campaign_id": m.campaign_id,
+                    "channel": m.channel,
+                    "subject": m.subject,
+                    "opened_at": m.opened_at.map(crate::time::utc),
+                    "clicked_at": m.clicked_at.map(crate::time::utc),
+                }),
+            })
+        })
+        .collect())
+}
