@@ -63,8 +63,11 @@ pub enum ForecastError {
     Regression(#[from] RegressionError),
 }
 
+/// The extra regressors that vary over the history (one that is zero throughout the
+/// history, e.g. promotions before the first campaign, cannot be fitted and is left out).
 fn columns(input: &ForecastInput) -> Vec<&(String, Vec<f64>)> {
-    input.extras.iter().filter(|(_, v)| v.iter().any(|x| *x != 0.0)).collect()
+    let n = input.revenue.len();
+    input.extras.iter().filter(|(_, v)| v.iter().take(n).any(|x| *x != 0.0)).collect()
 }
 
 /// Names and rows of the design for months `range` (0-based from the first history month).

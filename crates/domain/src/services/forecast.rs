@@ -1,6 +1,7 @@
 //! The sales forecast from the company's own orders: monthly revenue (orders paid,
 //! shipped or completed) with trend and month-of-year seasonality; promotion activity
-//! joins as a regressor once campaigns exist (zero before, so it is left out).
+//! (the number of campaigns running in the month) joins as a regressor once campaigns
+//! have run in the history (zero before, so it is left out).
 
 use chrono::{Datelike, NaiveDate};
 use rapport_analytics::forecast::{self, ForecastError, ForecastInput};
@@ -93,6 +94,24 @@ pub async fn forecast(
     forecast_with(db, actor, horizon, from, to, today, &[]).await
 }
 
+/// Campaigns running in each month: launched before the month ends and not completed
+/// before it starts (a campaign still running counts until now).
+async fn promotions(db: &impl ConnectionTrait, months: &[NaiveDate]) -> Result<Vec<f64>> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
+    let end = last.checked_add_months(chrono::Months::new(1)).unwrap_or(*last);
+    let at = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let running = crate::services::campaigns::running_between(db, at(*first), at(end)).await?;
+    let now = crate::time::now();
+    Ok(months
+        .iter()
+        .map(|m| {
+            let (from, to) = (at(*m), at(m.checked_add_months(chrono::Months::new(1)).unwrap_or(*m)));
+            let n = running.iter().filter(|(l, c)| *l < to && c.unwrap_or(now) >= from && *l <= now).count();
+            n as f64
+        })
+        .collect())
+}
+
 /// A regressor the caller supplies: a value for every history and forecast month (`YYYY-MM`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExtraRegressor {
@@ -158,7 +177,7 @@ pub async fn forecast_with(
         all_months.push(m);
         m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(m);
     }
-    let mut extras = vec![("promotion".to_owned(), vec![0.0; all_months.len()])];
+    let mut extras = vec![("promotion".to_owned(), promotions(db, &all_months).await?)];
     let mut problems = Vec::new();
     for (i, r) in extra.iter().enumerate() {
         let field = format!("regressors[{i}]");
