@@ -112,6 +112,26 @@ async fn opens_clicks_and_last_touch_attribution_give_the_roi(app: TestApp) {
     )
     .await;
 
+    // The dashboard shows both campaigns' return; sales reps do not see marketing.
+    let day = chrono::Utc::now().date_naive();
+    let q = format!(
+        "/api/v1/analytics/dashboard?from={}&to={}",
+        day - chrono::Duration::days(1),
+        day + chrono::Duration::days(1)
+    );
+    let (status, dash) = read(mk.get(&q).await).await;
+    assert_eq!(status, StatusCode::OK, "{dash}");
+    let roi: Vec<(&str, &str)> = dash["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["revenue"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roi, [("B", "100.00"), ("Spring tea", "500.00")], "newest first: {dash}");
+    let sales = app.login_as(Role::Sales).await;
+    let (_, dash) = read(sales.get(&q).await).await;
+    assert!(dash.get("campaigns").is_none_or(Value::is_null), "{dash}");
+
     // The messages show on the customer's timeline.
     let (_, tl) = read(m.get(&format!("/api/v1/customers/{}/timeline", c1["id"])).await).await;
     let kinds: Vec<&str> = tl.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();

@@ -2245,6 +2245,27 @@ export interface components {
              */
             total?: number | null;
         };
+        /** @description One campaign's return. */
+        CampaignRoi: {
+            /** Format: int64 */
+            campaign_id: number;
+            channel: string;
+            /** Format: int64 */
+            converted: number;
+            /** @example 1200.00 */
+            cost: string;
+            name: string;
+            /** @example 18250.00 */
+            revenue: string;
+            /**
+             * @description (revenue − cost) / cost; absent while the cost is zero.
+             * @example 14.2083
+             */
+            roi?: string | null;
+            /** Format: int64 */
+            sent: number;
+            status: string;
+        };
         /**
          * @description A campaign's effectiveness. Conversions are orders (not cancelled) placed within the
          *     attribution window after a message was sent, last touch.
@@ -2462,6 +2483,11 @@ export interface components {
         };
         /** @description The company at a glance. */
         Dashboard: {
+            /**
+             * @description Campaigns launched in the period (newest ten): cost, attributed revenue, ROI.
+             *     Absent for roles that do not read marketing.
+             */
+            campaigns?: components["schemas"]["CampaignRoi"][] | null;
             /** Format: date */
             from: string;
             new_customers_by_month: components["schemas"]["MonthCount"][];

@@ -78,6 +78,27 @@ pub struct Dashboard {
     pub top_products: Vec<TopProduct>,
     /// Absent for roles that do not read service requests.
     pub service: Option<ServiceGlance>,
+    /// Campaigns launched in the period (newest ten): cost, attributed revenue, ROI.
+    /// Absent for roles that do not read marketing.
+    pub campaigns: Option<Vec<CampaignRoi>>,
+}
+
+/// One campaign's return.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignRoi {
+    pub campaign_id: i64,
+    pub name: String,
+    pub channel: String,
+    pub status: String,
+    pub sent: i64,
+    pub converted: i64,
+    #[schema(value_type = String, example = "18250.00")]
+    pub revenue: Decimal,
+    #[schema(value_type = String, example = "1200.00")]
+    pub cost: Decimal,
+    /// (revenue − cost) / cost; absent while the cost is zero.
+    #[schema(value_type = Option<String>, example = "14.2083")]
+    pub roi: Option<Decimal>,
 }
 
 impl From<svc::Dashboard> for Dashboard {
@@ -112,6 +133,21 @@ impl From<svc::Dashboard> for Dashboard {
                 overdue: s.overdue,
                 avg_resolution_seconds: s.avg_resolution_seconds,
                 csat_average: s.csat_average,
+            }),
+            campaigns: d.campaigns.map(|v| {
+                v.into_iter()
+                    .map(|c| CampaignRoi {
+                        campaign_id: c.campaign_id,
+                        name: c.name,
+                        channel: c.channel,
+                        status: c.status,
+                        sent: c.sent,
+                        converted: c.converted,
+                        revenue: c.revenue.round_dp(2),
+                        cost: c.cost.round_dp(2),
+                        roi: c.roi,
+                    })
+                    .collect()
             }),
         }
     }

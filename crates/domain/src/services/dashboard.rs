@@ -71,6 +71,9 @@ pub struct Dashboard {
     pub top_products: Vec<TopProduct>,
     /// `None` for roles that do not read service requests.
     pub service: Option<ServiceGlance>,
+    /// Campaigns launched in the period (newest ten) with cost, attributed revenue and
+    /// ROI; `None` for roles that do not read marketing.
+    pub campaigns: Option<Vec<crate::services::campaigns::stats::CampaignStats>>,
 }
 
 pub(crate) fn month_of(backend: DbBackend, table: &str, col: &str) -> Expr {
@@ -210,5 +213,27 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &Actor, from: NaiveDate
         }
         Err(_) => None,
     };
-    Ok(Dashboard { from, to, revenue_by_month, new_customers_by_month, pipeline, win_rate, top_products, service })
+    let campaigns = match actor.require(Action::MarketingRead) {
+        Ok(_) => Some(
+            crate::services::campaigns::stats::launched_between(
+                db,
+                from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                to.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                10,
+            )
+            .await?,
+        ),
+        Err(_) => None,
+    };
+    Ok(Dashboard {
+        from,
+        to,
+        revenue_by_month,
+        new_customers_by_month,
+        pipeline,
+        win_rate,
+        top_products,
+        service,
+        campaigns,
+    })
 }

@@ -252,3 +252,30 @@ pub async fn compare(db: &impl ConnectionTrait, actor: &Actor, ids: &[i64]) -> R
     }
     Ok(out)
 }
+
+/// The newest `limit` campaigns launched in `[from, to)`, with their statistics (the
+/// dashboard's campaign ROI).
+///
+/// # Errors
+/// Database failures.
+pub async fn launched_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: u64,
+) -> Result<Vec<CampaignStats>> {
+    use sea_orm::QueryOrder;
+    let rows = campaign::Entity::find()
+        .filter(campaign::Column::DeletedAt.is_null())
+        .filter(campaign::Column::LaunchedAt.gte(from))
+        .filter(campaign::Column::LaunchedAt.lt(to))
+        .order_by_desc(campaign::Column::LaunchedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        out.push(compute(db, c).await?.0);
+    }
+    Ok(out)
+}
