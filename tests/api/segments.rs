@@ -93,6 +93,17 @@ async fn segment_filters_select_exactly_the_fixture_customers(app: TestApp) {
         covered.push(row["customer_id"].as_i64().unwrap());
     }
     assert_eq!(covered, [a, b, c], "D never ordered and has no RFM segment");
+    let scored = |key: &str, lo: u64, hi: u64| -> Vec<i64> {
+        rfm["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| (lo..=hi).contains(&r[key].as_u64().unwrap()))
+            .map(|r| r["customer_id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(members(&mk, json!({ "m_score_min": 4 })).await, scored("m_score", 4, 5));
+    assert_eq!(members(&mk, json!({ "r_score_min": 2, "r_score_max": 3 })).await, scored("r_score", 2, 3));
 }
 
 async fn bad_filters_are_refused_with_the_field_named(app: TestApp) {
@@ -101,6 +112,7 @@ async fn bad_filters_are_refused_with_the_field_named(app: TestApp) {
         (json!({ "birthday_month": 13 }), "birthday_month"),
         (json!({ "bought_product_id": 999_999 }), "bought_product_id"),
         (json!({ "rfm_segment": "whales" }), "rfm_segment"),
+        (json!({ "f_score_min": 6 }), "f_score_min"),
         (json!({ "total_spend_min": "-1" }), "total_spend_min"),
         (json!({ "order_count_min": 5, "order_count_max": 1 }), "order_count_max"),
     ];

@@ -3744,6 +3744,16 @@ export interface components {
              * @description Created before.
              */
             created_to?: string | null;
+            /**
+             * Format: int32
+             * @description RFM F score (1–5, today's scores) at most.
+             */
+            f_score_max?: number | null;
+            /**
+             * Format: int32
+             * @description RFM F score (1–5, today's scores) at least.
+             */
+            f_score_min?: number | null;
             /** @description Has (or has not) a service request that is not resolved or closed. */
             has_open_service_request?: boolean | null;
             /**
@@ -3756,6 +3766,16 @@ export interface components {
              * @description Last order before.
              */
             last_order_to?: string | null;
+            /**
+             * Format: int32
+             * @description RFM M score (1–5, today's scores) at most.
+             */
+            m_score_max?: number | null;
+            /**
+             * Format: int32
+             * @description RFM M score (1–5, today's scores) at least.
+             */
+            m_score_min?: number | null;
             /**
              * Format: int64
              * @description At most this many orders.
@@ -3771,6 +3791,16 @@ export interface components {
              * @description Owned by this user.
              */
             owner_id?: number | null;
+            /**
+             * Format: int32
+             * @description RFM R score (1–5, today's scores) at most.
+             */
+            r_score_max?: number | null;
+            /**
+             * Format: int32
+             * @description RFM R score (1–5, today's scores) at least.
+             */
+            r_score_min?: number | null;
             /** @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`). */
             rfm_segment?: string | null;
             /** @description Exact source. */

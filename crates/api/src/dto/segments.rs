@@ -41,6 +41,30 @@ pub struct SegmentFilter {
     /// In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfm_segment: Option<String>,
+    /// RFM R score (1–5, today's scores) at least.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r_score_min: Option<u8>,
+    /// RFM R score (1–5, today's scores) at most.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r_score_max: Option<u8>,
+    /// RFM F score (1–5, today's scores) at least.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f_score_min: Option<u8>,
+    /// RFM F score (1–5, today's scores) at most.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f_score_max: Option<u8>,
+    /// RFM M score (1–5, today's scores) at least.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m_score_min: Option<u8>,
+    /// RFM M score (1–5, today's scores) at most.
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m_score_max: Option<u8>,
     /// Bought this product (orders not cancelled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bought_product_id: Option<i64>,
@@ -86,6 +110,12 @@ impl From<SegmentFilter> for domain::SegmentFilter {
             created_from: f.created_from,
             created_to: f.created_to,
             rfm_segment: f.rfm_segment,
+            r_score_min: f.r_score_min,
+            r_score_max: f.r_score_max,
+            f_score_min: f.f_score_min,
+            f_score_max: f.f_score_max,
+            m_score_min: f.m_score_min,
+            m_score_max: f.m_score_max,
             bought_product_id: f.bought_product_id,
             bought_category: f.bought_category,
             total_spend_min: f.total_spend_min,
@@ -110,6 +140,12 @@ impl From<domain::SegmentFilter> for SegmentFilter {
             created_from: f.created_from,
             created_to: f.created_to,
             rfm_segment: f.rfm_segment,
+            r_score_min: f.r_score_min,
+            r_score_max: f.r_score_max,
+            f_score_min: f.f_score_min,
+            f_score_max: f.f_score_max,
+            m_score_min: f.m_score_min,
+            m_score_max: f.m_score_max,
             bought_product_id: f.bought_product_id,
             bought_category: f.bought_category,
             total_spend_min: f.total_spend_min,

@@ -37,6 +37,24 @@ pub struct SegmentFilter {
     /// In this RFM segment (today's scores), e.g. `champions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfm_segment: Option<String>,
+    /// RFM R score (1–5, today's scores) at least.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r_score_min: Option<u8>,
+    /// RFM R score (1–5, today's scores) at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r_score_max: Option<u8>,
+    /// RFM F score (1–5, today's scores) at least.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f_score_min: Option<u8>,
+    /// RFM F score (1–5, today's scores) at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f_score_max: Option<u8>,
+    /// RFM M score (1–5, today's scores) at least.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m_score_min: Option<u8>,
+    /// RFM M score (1–5, today's scores) at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m_score_max: Option<u8>,
     /// Bought this product (in an order that is not cancelled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bought_product_id: Option<i64>,
@@ -118,6 +136,21 @@ pub fn check(f: SegmentFilter) -> crate::Result<CheckedFilter> {
             p.add(field, "at most 100 characters");
         }
     }
+    for (field, v) in [
+        ("r_score_min", f.r_score_min),
+        ("r_score_max", f.r_score_max),
+        ("f_score_min", f.f_score_min),
+        ("f_score_max", f.f_score_max),
+        ("m_score_min", f.m_score_min),
+        ("m_score_max", f.m_score_max),
+    ] {
+        if v.is_some_and(|n| !(1..=5).contains(&n)) {
+            p.add(field, "must be 1–5");
+        }
+    }
+    range(&mut p, "r_score_max", f.r_score_min.as_ref(), f.r_score_max.as_ref());
+    range(&mut p, "f_score_max", f.f_score_min.as_ref(), f.f_score_max.as_ref());
+    range(&mut p, "m_score_max", f.m_score_min.as_ref(), f.m_score_max.as_ref());
     if f.birthday_month.is_some_and(|m| !(1..=12).contains(&m)) {
         p.add("birthday_month", "must be 1–12");
     }
@@ -176,5 +209,22 @@ mod tests {
     fn unknown_fields_are_refused_when_read() {
         let e = serde_json::from_str::<SegmentFilter>(r#"{"cty": "x"}"#).unwrap_err();
         assert!(e.to_string().contains("unknown field `cty`"), "{e}");
+    }
+}
+
+impl SegmentFilter {
+    /// Whether the filter needs today's RFM scores.
+    pub fn uses_rfm(&self) -> bool {
+        self.rfm_segment.is_some()
+            || [
+                self.r_score_min,
+                self.r_score_max,
+                self.f_score_min,
+                self.f_score_max,
+                self.m_score_min,
+                self.m_score_max,
+            ]
+            .iter()
+            .any(Option::is_some)
     }
 }

@@ -112,16 +112,31 @@ pub async fn check_filter(db: &impl ConnectionTrait, f: SegmentFilter) -> Result
 /// # Errors
 /// Database failures.
 pub async fn members_condition(db: &DatabaseConnection, f: &CheckedFilter) -> Result<Condition> {
-    let rfm = match &f.filter.rfm_segment {
-        Some(s) => Some(rfm_condition(db, s).await?),
-        None => None,
+    let rfm = if f.filter.uses_rfm() {
+        crate::services::rfm::ensure_fresh(db, crate::time::now().date()).await?;
+        let mut c = Condition::all();
+        if let Some(s) = &f.filter.rfm_segment {
+            c = c.add(rfm_condition(s)?);
+        }
+        let range =
+            |lo: Option<u8>, hi: Option<u8>| (lo.is_some() || hi.is_some()).then(|| lo.unwrap_or(1)..=hi.unwrap_or(5));
+        let ranges = crate::repo::customer_rfm::ScoreRanges {
+            r: range(f.filter.r_score_min, f.filter.r_score_max),
+            f: range(f.filter.f_score_min, f.filter.f_score_max),
+            m: range(f.filter.m_score_min, f.filter.m_score_max),
+        };
+        if ranges != crate::repo::customer_rfm::ScoreRanges::default() {
+            c = c.add(crate::repo::customer_rfm::score_condition(&ranges));
+        }
+        Some(c)
+    } else {
+        None
     };
     Ok(repo::condition(f, rfm))
 }
 
-async fn rfm_condition(db: &DatabaseConnection, segment: &str) -> Result<Condition> {
+fn rfm_condition(segment: &str) -> Result<Condition> {
     let segment = RfmSegment::parse(segment).ok_or_else(|| DomainError::invalid("rfm_segment", "unknown segment"))?;
-    crate::services::rfm::ensure_fresh(db, crate::time::now().date()).await?;
     Ok(crate::repo::customer_rfm::segment_condition(segment))
 }
 
