@@ -169,6 +169,23 @@ pub fn check(f: SegmentFilter) -> crate::Result<CheckedFilter> {
     Ok(CheckedFilter { filter: f, spend_min_cents, spend_max_cents })
 }
 
+impl SegmentFilter {
+    /// Whether the filter needs today's RFM scores.
+    pub fn uses_rfm(&self) -> bool {
+        self.rfm_segment.is_some()
+            || [
+                self.r_score_min,
+                self.r_score_max,
+                self.f_score_min,
+                self.f_score_max,
+                self.m_score_min,
+                self.m_score_max,
+            ]
+            .iter()
+            .any(Option::is_some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,22 +226,5 @@ mod tests {
     fn unknown_fields_are_refused_when_read() {
         let e = serde_json::from_str::<SegmentFilter>(r#"{"cty": "x"}"#).unwrap_err();
         assert!(e.to_string().contains("unknown field `cty`"), "{e}");
-    }
-}
-
-impl SegmentFilter {
-    /// Whether the filter needs today's RFM scores.
-    pub fn uses_rfm(&self) -> bool {
-        self.rfm_segment.is_some()
-            || [
-                self.r_score_min,
-                self.r_score_max,
-                self.f_score_min,
-                self.f_score_max,
-                self.m_score_min,
-                self.m_score_max,
-            ]
-            .iter()
-            .any(Option::is_some)
     }
 }
