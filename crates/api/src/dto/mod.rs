@@ -44,6 +44,7 @@ pub mod dashboard;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;
+pub mod outreach;
 pub mod products;
 pub mod quotes;
 pub mod recommendations;

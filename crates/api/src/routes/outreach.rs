@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::segments::numbered;
 use crate::auth::AuthUser;
-use crate::dto::campaigns::*;
+use crate::dto::outreach::*;
 use crate::error::ApiError;
 use crate::openapi::*;
 use crate::state::AppState;
