@@ -59,7 +59,7 @@ run_e2e() {
   rc=$?
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  [ $rc -ne 0 ] && tail -20 "$tmp/serve.log"
+  [ $rc -ne 0 ] && grep -v '"level":"INFO"' "$tmp/serve.log" | tail -20 | cut -c1-400
   rm -rf "$tmp"
   return $rc
 }
@@ -73,8 +73,17 @@ const p = read("playwright-report/e2e.json");
 let passed = 0, failed = 0;
 if (v) { passed += v.numPassedTests; failed += v.numFailedTests; }
 if (p) { passed += p.stats.expected + p.stats.flaky; failed += p.stats.unexpected; }
+const names = [];
+for (const f of v?.testResults ?? []) for (const a of f.assertionResults ?? []) if (a.status === "failed") names.push(a.fullName);
+const walk = (s, path) => {
+  for (const spec of s.specs ?? []) for (const t of spec.tests ?? []) if (t.status === "unexpected") names.push([...path, spec.title].join(" › "));
+  for (const c of s.suites ?? []) walk(c, [...path, c.title]);
+};
+for (const s of p?.suites ?? []) walk(s, [s.title]);
+fs.writeFileSync("test-results/failed.txt", names.map((n) => "failed: " + n + "\n").join(""));
 console.log(passed, failed);
 ')
+cat test-results/failed.txt 2>/dev/null
 read -r passed failed <<<"$counts"
 echo "timings: ${timings[*]/%/;}"
 if [ ${#failed_steps[@]} -gt 0 ]; then echo "failed steps: ${failed_steps[*]}"; fi

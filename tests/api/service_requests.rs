@@ -223,6 +223,14 @@ async fn stats_match_hand_computed_figures(app: TestApp) {
     let prios: Vec<&str> = s["by_priority"].as_array().unwrap().iter().map(|m| m["key"].as_str().unwrap()).collect();
     assert_eq!(prios, vec!["low", "high"]);
     assert_eq!(s["by_priority"][1]["requests"], 2);
+    // The dashboard aggregates the same figures in the database: they must agree.
+    let (status, d) = read(manager.get("/api/v1/analytics/dashboard?from=2026-01-01&to=2026-03-01").await).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(
+        d["service"],
+        json!({"open": 1, "overdue": 1, "avg_resolution_seconds": 5400.0, "csat_average": 4.0}),
+        "dashboard service glance = stats total"
+    );
     let (_, none) =
         read(manager.get("/api/v1/service-requests/stats?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z").await)
             .await;

@@ -197,18 +197,18 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &Actor, from: NaiveDate
     };
     let service = match actor.require(Action::ServiceRead) {
         Ok(_) => {
-            let s = service_requests::stats(
+            let g = service_requests::stats::glance(
                 db,
                 actor,
-                Some(from.and_hms_opt(0, 0, 0).unwrap_or_default()),
-                Some(to.and_hms_opt(0, 0, 0).unwrap_or_default()),
+                from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                to.and_hms_opt(0, 0, 0).unwrap_or_default(),
             )
             .await?;
             Some(ServiceGlance {
-                open: s.total.open,
-                overdue: s.total.overdue,
-                avg_resolution_seconds: s.total.avg_resolution_secs,
-                csat_average: s.total.csat_avg,
+                open: g.open,
+                overdue: g.overdue,
+                avg_resolution_seconds: g.avg_resolution_secs,
+                csat_average: g.csat_avg,
             })
         }
         Err(_) => None,

@@ -17,10 +17,21 @@ export function LeadsPage() {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
+  const q = params.get('q') ?? '';
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
   const list = useQuery({
-    queryKey: ['leads', status],
+    queryKey: ['leads', status, q],
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/leads', { params: { query: { status: status || undefined, per_page: 50 } } })),
+      unwrap(
+        await api.GET('/api/v1/leads', {
+          params: { query: { status: status || undefined, q: q || undefined, per_page: 50 } },
+        }),
+      ),
   });
   const convert = useMutation({
     mutationFn: async (id: number) => unwrap(await api.POST('/api/v1/leads/{id}/convert', { params: { path: { id } }, body: {} })),
@@ -34,13 +45,25 @@ export function LeadsPage() {
   return (
     <>
       <h1 className="h3">{t('nav.leads')}</h1>
-      <Form.Select className="mb-2 w-auto" aria-label={t('svc.status')} value={status} onChange={(e) => setParams({ status: e.target.value })}>
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {s || t('svc.all')}
-          </option>
-        ))}
-      </Form.Select>
+      <div className="d-flex flex-wrap gap-2 mb-2">
+        <Form.Control
+          type="search"
+          className="w-auto"
+          aria-label={t('lead.search')}
+          placeholder={t('lead.search')}
+          defaultValue={q}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setParam('q', e.currentTarget.value.trim());
+          }}
+        />
+        <Form.Select className="w-auto" aria-label={t('svc.status')} value={status} onChange={(e) => setParam('status', e.target.value)}>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s || t('svc.all')}
+            </option>
+          ))}
+        </Form.Select>
+      </div>
       {convert.error && <Alert variant="danger">{convert.error.message}</Alert>}
       <AsyncState isLoading={list.isLoading} error={list.error} isEmpty={items.length === 0} onRetry={() => list.refetch()}>
         <Table size="sm" hover responsive>

@@ -5,7 +5,7 @@ mod model;
 mod progress;
 pub mod rating;
 pub mod settings;
-mod stats;
+pub mod stats;
 
 pub use model::{ServiceRequest, ServiceUpdate, Sla};
 pub use progress::{assign, change_status, comment, timeline};
