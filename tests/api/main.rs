@@ -14,6 +14,7 @@ mod customers_list;
 mod dashboard;
 mod delivery;
 mod forecast;
+mod idempotency;
 mod leads;
 mod opportunities;
 mod order_import;

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rapport_domain::services::{api_keys::PREFIX, auth};
@@ -81,22 +81,44 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// The actor behind a bearer token: an `rk_` API key or a JWT access token.
+///
+/// # Errors
+/// `unauthorized` for an invalid token or key.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Actor, ApiError> {
+    if token.starts_with(PREFIX) {
+        Ok(auth::authenticate_api_key(&state.db, token).await?)
+    } else {
+        state.jwt.verify(token)
+    }
+}
+
+/// The caller of a request, authenticated once: later calls (the extractor after a
+/// middleware) reuse the actor kept in the request's extensions.
+///
+/// # Errors
+/// `unauthorized` without valid credentials.
+pub async fn caller(req: &HttpRequest) -> Result<Actor, ApiError> {
+    if let Some(AuthUser(actor)) = req.extensions().get::<AuthUser>() {
+        return Ok(actor.clone());
+    }
+    let token = bearer(req)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::new("internal", "application state missing"))?;
+    let actor = authenticate(&state, &token).await?;
+    req.extensions_mut().insert(AuthUser(actor.clone()));
+    Ok(actor)
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let token = token?;
-            let state = state.ok_or_else(|| ApiError::new("internal", "application state missing"))?;
-            if token.starts_with(PREFIX) {
-                Ok(AuthUser(auth::authenticate_api_key(&state.db, &token).await?))
-            } else {
-                Ok(AuthUser(state.jwt.verify(&token)?))
-            }
-        })
+        let req = req.clone();
+        Box::pin(async move { caller(&req).await.map(AuthUser) })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod config;
 pub mod delivery;
 pub mod dto;
 pub mod error;
+pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

@@ -170,7 +170,13 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
 
 /// Appends "Roles: …" from the role table to each operation's description.
 pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in &mut doc.paths.paths {
+        if path.starts_with("/api/v1/")
+            && !path.starts_with("/api/v1/auth/")
+            && let Some(op) = item.post.as_mut()
+        {
+            op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(idempotency_key()));
+        }
         let ops = [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete, &mut item.put];
         for op in ops.into_iter().flatten() {
             let Some(id) = op.operation_id.as_deref() else { continue };
@@ -183,6 +189,23 @@ pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// The optional `Idempotency-Key` header every authenticated POST accepts.
+fn idempotency_key() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the first response with this key is kept 24 hours and \
+             replayed (with `Idempotent-Replayed: true`) for the same request; the same key \
+             with a different request is a 422; while the first runs, a retry waits for it.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .build()
 }
 
 fn problem(description: &str) -> RefOr<Response> {

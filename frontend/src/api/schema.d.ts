@@ -4271,7 +4271,10 @@ export interface operations {
     create_activity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4586,6 +4589,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Activity id */
@@ -4795,7 +4800,10 @@ export interface operations {
     sales_forecast_with: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4873,7 +4881,10 @@ export interface operations {
     run_regression: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5165,7 +5176,10 @@ export interface operations {
     create_api_key: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5665,7 +5679,10 @@ export interface operations {
     create_campaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6069,6 +6086,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6150,6 +6169,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6313,6 +6334,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6459,7 +6482,10 @@ export interface operations {
     test_send_campaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Campaign id */
                 id: number;
@@ -6552,6 +6578,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6722,7 +6750,10 @@ export interface operations {
     create_customer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6890,7 +6921,10 @@ export interface operations {
     import_customers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7269,7 +7303,10 @@ export interface operations {
     add_opt_out: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Customer id */
                 id: number;
@@ -7938,7 +7975,10 @@ export interface operations {
     create_lead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8259,7 +8299,10 @@ export interface operations {
     convert_lead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Lead id */
                 id: number;
@@ -8433,7 +8476,10 @@ export interface operations {
     create_opportunity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8808,7 +8854,10 @@ export interface operations {
     quote_from_opportunity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Opportunity id */
                 id: number;
@@ -8989,7 +9038,10 @@ export interface operations {
     create_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9069,7 +9121,10 @@ export interface operations {
     import_orders: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9211,6 +9266,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Order id */
@@ -9452,7 +9509,10 @@ export interface operations {
     create_product: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9939,7 +9999,10 @@ export interface operations {
     create_quote: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10272,6 +10335,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10353,6 +10418,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10434,6 +10501,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10571,7 +10640,10 @@ export interface operations {
     create_segment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10651,7 +10723,10 @@ export interface operations {
     preview_segment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11108,7 +11183,10 @@ export interface operations {
     create_service_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11312,6 +11390,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Request id */
@@ -11421,7 +11501,10 @@ export interface operations {
     rate_service_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Request id */
                 id: number;
@@ -11524,6 +11607,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the version you read */
                 "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Request id */
@@ -11692,7 +11777,10 @@ export interface operations {
     add_service_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Request id */
                 id: number;
@@ -12014,7 +12102,10 @@ export interface operations {
     sms_reply: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12153,7 +12244,10 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

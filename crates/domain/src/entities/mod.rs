@@ -13,6 +13,7 @@ pub mod customer_product;
 pub mod customer_product_pair;
 pub mod customer_rfm;
 pub mod customer_tag;
+pub mod idempotency_key;
 pub mod lead;
 pub mod opportunity;
 pub mod order;

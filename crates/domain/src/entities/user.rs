@@ -13,6 +13,10 @@ pub struct Model {
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub version: i32,
+    /// Consecutive failed sign-ins since the last success or lock.
+    pub failed_logins: i32,
+    /// Sign-in is refused until then.
+    pub locked_until: Option<DateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

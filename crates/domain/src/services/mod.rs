@@ -11,6 +11,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod delivery;
 pub mod forecast;
+pub mod idempotency;
 pub mod leads;
 pub mod opportunities;
 pub mod opt_outs;
