@@ -33,6 +33,7 @@ export function CustomerPicker({ id, value, onChange, isInvalid, disabled }: Pro
   return (
     <InputGroup>
       <Form.Control
+        id={`${id}-search`}
         aria-label={t('picker.search')}
         placeholder={t('picker.search')}
         value={q}

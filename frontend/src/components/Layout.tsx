@@ -35,9 +35,10 @@ export function Layout() {
           <Navbar.Brand>{t('app.name')}</Navbar.Brand>
           <Navbar.Toggle aria-controls="main-nav" />
           <Navbar.Collapse id="main-nav">
-            <Nav className="me-auto" aria-label="main">
+            {/* Many menus on a laptop width: the links wrap onto a second row rather than overflow. */}
+            <Nav className="me-auto flex-wrap" style={{ minWidth: 0 }} aria-label="main">
               {MENU.filter((m) => can(user?.role, m.right)).map((m) => (
-                <Nav.Link as={NavLink} key={m.to} to={m.to} end={m.to === '/'}>
+                <Nav.Link as={NavLink} key={m.to} to={m.to} end={m.to === '/'} className="text-nowrap">
                   {t(m.label)}
                 </Nav.Link>
               ))}

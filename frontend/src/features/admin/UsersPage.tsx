@@ -47,7 +47,7 @@ export function UsersPage() {
                 <td>{u.active ? '✓' : '—'}</td>
                 <td className="d-none d-md-table-cell">{date(u.created_at)}</td>
                 <td>
-                  <Button size="sm" variant="link" aria-label={`${t('cust.edit')} ${u.email}`} onClick={() => setEditing(u)}>
+                  <Button size="sm" variant="link" onClick={() => setEditing(u)}>
                     {t('cust.edit')}
                   </Button>
                 </td>

@@ -15,7 +15,7 @@ const rate = (v: string | null | undefined) => (v == null ? '—' : percent(Numb
 
 function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <Col xs={6} md={4} xl={2} className="mb-2">
+    <Col xs={6} md={4} xl={3} className="mb-2">
       <Card body className="h-100">
         <div className="text-muted small">{label}</div>
         <div className="fs-5" data-testid={testId}>
@@ -127,7 +127,8 @@ function TestSend({ campaign }: { campaign: Campaign }) {
 function Stats({ campaign }: { campaign: Campaign }) {
   const { t } = useI18n();
   const live = campaign.status === 'running';
-  const s = useCampaignStats(campaign.id, live);
+  // Re-read as delivery moves on (and once more when it ends).
+  const s = useCampaignStats(campaign.id, live, `${campaign.status}:${campaign.progress?.sent ?? 0}`);
   const d = s.data;
   const days = d?.by_day ?? [];
   return (

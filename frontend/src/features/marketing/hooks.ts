@@ -99,9 +99,10 @@ export function useCampaign(id: number | null) {
   });
 }
 
-export function useCampaignStats(id: number, live: boolean) {
+export function useCampaignStats(id: number, live: boolean, stage: string) {
   return useQuery({
-    queryKey: ['campaign', id, 'stats'],
+    queryKey: ['campaign', id, 'stats', stage],
+    placeholderData: keepPreviousData,
     queryFn: async () => unwrap(await api.GET('/api/v1/campaigns/{id}/stats', { params: { path: { id } } })),
     refetchInterval: live ? 3000 : false,
   });
@@ -157,7 +158,8 @@ export function useCampaignAction() {
     onSuccess: (c) => {
       qc.setQueryData(['campaign', c.id], c);
       qc.invalidateQueries({ queryKey: ['campaigns'] });
-      qc.invalidateQueries({ queryKey: ['campaign', c.id, 'stats'] });
+      // Re-read: the single-campaign read carries the delivery progress.
+      qc.invalidateQueries({ queryKey: ['campaign', c.id] });
     },
   });
 }

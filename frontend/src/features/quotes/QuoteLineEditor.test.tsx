@@ -71,7 +71,7 @@ describe('QuoteEditorPage', () => {
       if (r.method === 'PATCH') {
         const body = (await r.json()) as { lines: { quantity: string }[] };
         patches.push({ body, ifMatch: r.headers.get('If-Match') });
-        if (body.lines[0].quantity === '0') return problem(422, 'validation_failed', [{ field: 'lines[0].quantity', message: 'must be more than 0' }]);
+        if (!(Number(body.lines[0].quantity) > 0)) return problem(422, 'validation_failed', [{ field: 'lines[0].quantity', message: 'must be more than 0' }]);
         return json({
           ...quote, version: quote.version + patches.length,
           lines: [{ ...line, quantity: body.lines[0].quantity, line_total: '300.00' }],
