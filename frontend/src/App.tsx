@@ -23,6 +23,15 @@ const FollowUpsPage = lazy(() => import('./features/sales/FollowUpsPage').then((
 const ForecastPage = lazy(() => import('./features/analytics/ForecastPage').then((m) => ({ default: m.ForecastPage })));
 const RfmPage = lazy(() => import('./features/analytics/RfmPage').then((m) => ({ default: m.RfmPage })));
 const RegressionPage = lazy(() => import('./features/analytics/RegressionPage').then((m) => ({ default: m.RegressionPage })));
+const QuotesPage = lazy(() => import('./features/quotes/QuotesPage').then((m) => ({ default: m.QuotesPage })));
+const QuoteEditorPage = lazy(() => import('./features/quotes/QuoteEditorPage').then((m) => ({ default: m.QuoteEditorPage })));
+const SegmentsPage = lazy(() => import('./features/marketing/SegmentsPage').then((m) => ({ default: m.SegmentsPage })));
+const SegmentEditPage = lazy(() => import('./features/marketing/SegmentEditPage').then((m) => ({ default: m.SegmentEditPage })));
+const CampaignsPage = lazy(() => import('./features/marketing/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const CampaignEditPage = lazy(() => import('./features/marketing/CampaignEditPage').then((m) => ({ default: m.CampaignEditPage })));
+const CampaignDetailPage = lazy(() => import('./features/marketing/CampaignDetailPage').then((m) => ({ default: m.CampaignDetailPage })));
+const ComparePage = lazy(() => import('./features/marketing/ComparePage').then((m) => ({ default: m.ComparePage })));
+const RelatedProductsPage = lazy(() => import('./features/products/RelatedProductsPage').then((m) => ({ default: m.RelatedProductsPage })));
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -62,6 +71,19 @@ export function App() {
           <Route path="leads" element={<LeadsPage />} />
           <Route path="pipeline" element={<PipelinePage />} />
           <Route path="products" element={<ProductsPage />} />
+          <Route path="products/:id/related" element={<RelatedProductsPage />} />
+          <Route path="quotes" element={<QuotesPage />} />
+          <Route path="quotes/new" element={<QuoteEditorPage />} />
+          <Route path="quotes/:id" element={<QuoteEditorPage />} />
+          <Route path="marketing" element={<Navigate to="/marketing/campaigns" replace />} />
+          <Route path="marketing/campaigns" element={<CampaignsPage />} />
+          <Route path="marketing/campaigns/new" element={<CampaignEditPage />} />
+          <Route path="marketing/campaigns/:id" element={<CampaignDetailPage />} />
+          <Route path="marketing/campaigns/:id/edit" element={<CampaignEditPage />} />
+          <Route path="marketing/segments" element={<SegmentsPage />} />
+          <Route path="marketing/segments/new" element={<SegmentEditPage />} />
+          <Route path="marketing/segments/:id" element={<SegmentEditPage />} />
+          <Route path="marketing/compare" element={<ComparePage />} />
           <Route path="service" element={<ServiceQueuePage />} />
           <Route path="service/:id" element={<ServiceDetailPage />} />
           <Route path="admin/users" element={<UsersPage />} />

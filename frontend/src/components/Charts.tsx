@@ -40,3 +40,35 @@ export function LineChart({ labels, values, label }: Series) {
     />
   );
 }
+
+const PALETTE = ['#0d6efd', '#198754', '#fd7e14', '#6f42c1', '#dc3545'];
+
+/** Several series over the same labels, with a legend. */
+export function MultiLineChart({ labels, series, label }: { labels: string[]; series: { label: string; values: number[] }[]; label: string }) {
+  return (
+    <Line
+      aria-label={label}
+      role="img"
+      data={{
+        labels,
+        datasets: series.map((s, i) => ({ label: s.label, data: s.values, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], tension: 0.2 })),
+      }}
+      options={{ responsive: true, plugins: { legend: { display: true, position: 'bottom' } } }}
+    />
+  );
+}
+
+/** Grouped bars: one group per label, one bar per series. */
+export function GroupedBarChart({ labels, series, label }: { labels: string[]; series: { label: string; values: number[] }[]; label: string }) {
+  return (
+    <Bar
+      aria-label={label}
+      role="img"
+      data={{
+        labels,
+        datasets: series.map((s, i) => ({ label: s.label, data: s.values, backgroundColor: PALETTE[i % PALETTE.length] })),
+      }}
+      options={{ responsive: true, plugins: { legend: { display: true, position: 'bottom' } } }}
+    />
+  );
+}

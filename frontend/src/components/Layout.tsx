@@ -10,9 +10,11 @@ const MENU: { to: string; label: Key; right: Right }[] = [
   { to: '/customers', label: 'nav.customers', right: 'customers:read' },
   { to: '/leads', label: 'nav.leads', right: 'leads:read' },
   { to: '/pipeline', label: 'nav.pipeline', right: 'opportunities:read' },
+  { to: '/quotes', label: 'nav.quotes', right: 'quotes:read' },
   { to: '/orders', label: 'nav.orders', right: 'orders:read' },
   { to: '/follow-ups', label: 'nav.followUps', right: 'activities:read' },
   { to: '/products', label: 'nav.products', right: 'products:read' },
+  { to: '/marketing/campaigns', label: 'nav.marketing', right: 'marketing:read' },
   { to: '/analytics/forecast', label: 'nav.forecast', right: 'analytics:read' },
   { to: '/analytics/rfm', label: 'nav.rfm', right: 'analytics:read' },
   { to: '/analytics/regression', label: 'nav.regression', right: 'regression:run' },
@@ -33,9 +35,10 @@ export function Layout() {
           <Navbar.Brand>{t('app.name')}</Navbar.Brand>
           <Navbar.Toggle aria-controls="main-nav" />
           <Navbar.Collapse id="main-nav">
-            <Nav className="me-auto" aria-label="main">
+            {/* Many menus on a laptop width: the links wrap onto a second row rather than overflow. */}
+            <Nav className="me-auto flex-wrap" style={{ minWidth: 0 }} aria-label="main">
               {MENU.filter((m) => can(user?.role, m.right)).map((m) => (
-                <Nav.Link as={NavLink} key={m.to} to={m.to} end={m.to === '/'}>
+                <Nav.Link as={NavLink} key={m.to} to={m.to} end={m.to === '/'} className="text-nowrap">
                   {t(m.label)}
                 </Nav.Link>
               ))}

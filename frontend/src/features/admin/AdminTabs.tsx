@@ -1,23 +1,25 @@
 import { Nav } from 'react-bootstrap';
 import { NavLink } from 'react-router';
+import { useI18n } from '../../lib/i18n';
 import { can } from '../../lib/permissions';
 import { useSession } from '../auth/useSession';
 
 export function AdminTabs() {
+  const { t } = useI18n();
   const { user } = useSession();
   const tabs = [
-    { to: '/admin/users', label: 'Users', ok: can(user?.role, 'users:manage') },
-    { to: '/admin/api-keys', label: 'API keys', ok: can(user?.role, 'api_keys:manage') },
-    { to: '/admin/audit', label: 'Audit log', ok: can(user?.role, 'audit:read') },
+    { to: '/admin/users', label: t('admin.users'), ok: can(user?.role, 'users:manage') },
+    { to: '/admin/api-keys', label: t('admin.apiKeys'), ok: can(user?.role, 'api_keys:manage') },
+    { to: '/admin/audit', label: t('nav.audit'), ok: can(user?.role, 'audit:read') },
   ];
   return (
     <Nav variant="tabs" className="mb-3">
       {tabs
-        .filter((t) => t.ok)
-        .map((t) => (
-          <Nav.Item key={t.to}>
-            <Nav.Link as={NavLink} to={t.to}>
-              {t.label}
+        .filter((x) => x.ok)
+        .map((x) => (
+          <Nav.Item key={x.to}>
+            <Nav.Link as={NavLink} to={x.to}>
+              {x.label}
             </Nav.Link>
           </Nav.Item>
         ))}

@@ -5,11 +5,13 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { dateTime } from '../../lib/format';
 import { AdminTabs } from './AdminTabs';
+import { useI18n } from '../../lib/i18n';
 
 type RoleName = Schemas['RoleName'];
 const ROLES: RoleName[] = ['admin', 'manager', 'sales', 'marketing', 'support'];
 
 export function ApiKeysPage() {
+  const { t } = useI18n();
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [role, setRole] = useState<RoleName>('sales');
@@ -28,6 +30,7 @@ export function ApiKeysPage() {
   const items = list.data?.items ?? [];
   return (
     <>
+      <h1 className="h3">{t('admin.apiKeys')}</h1>
       <AdminTabs />
       <Form
         className="mb-3"
@@ -37,14 +40,16 @@ export function ApiKeysPage() {
         }}
       >
         <InputGroup>
-          <Form.Control aria-label="Key name" placeholder="Key name" value={name} onChange={(e) => setName(e.target.value)} />
-          <Form.Select aria-label="Key role" value={role} onChange={(e) => setRole(e.target.value as RoleName)} style={{ maxWidth: 160 }}>
+          <Form.Control aria-label={t('keys.name')} placeholder={t('keys.name')} value={name} onChange={(e) => setName(e.target.value)} />
+          <Form.Select aria-label={t('keys.role')} value={role} onChange={(e) => setRole(e.target.value as RoleName)} style={{ maxWidth: 160 }}>
             {ROLES.map((r) => (
-              <option key={r}>{r}</option>
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
             ))}
           </Form.Select>
           <Button type="submit" disabled={create.isPending}>
-            Create
+            {t('keys.create')}
           </Button>
         </InputGroup>
       </Form>
@@ -52,17 +57,17 @@ export function ApiKeysPage() {
       {create.data && (
         // The secret is only ever in this answer: the API stores a hash.
         <Alert variant="warning" data-testid="new-key">
-          Copy this key now, it will not be shown again: <code>{create.data.key}</code>
+          {t('keys.copyNow')} <code>{create.data.key}</code>
         </Alert>
       )}
       <AsyncState isLoading={list.isLoading} error={list.error} isEmpty={items.length === 0} onRetry={() => list.refetch()}>
         <Table size="sm" responsive>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Prefix</th>
-              <th>Role</th>
-              <th>Last used</th>
+              <th>{t('cust.name')}</th>
+              <th>{t('keys.prefix')}</th>
+              <th>{t('admin.role')}</th>
+              <th>{t('keys.lastUsed')}</th>
               <th />
             </tr>
           </thead>
@@ -73,14 +78,14 @@ export function ApiKeysPage() {
                 <td>
                   <code>{k.prefix}…</code>
                 </td>
-                <td>{k.role}</td>
+                <td>{t(`role.${k.role}`)}</td>
                 <td>{dateTime(k.last_used_at)}</td>
                 <td>
                   {k.revoked_at ? (
-                    'revoked'
+                    t('keys.revoked')
                   ) : (
                     <Button size="sm" variant="outline-danger" onClick={() => revoke.mutate(k.id)}>
-                      Revoke
+                      {t('keys.revoke')}
                     </Button>
                   )}
                 </td>

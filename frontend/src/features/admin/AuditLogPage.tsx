@@ -5,8 +5,10 @@ import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { dateTime } from '../../lib/format';
 import { AdminTabs } from './AdminTabs';
+import { useI18n } from '../../lib/i18n';
 
 export function AuditLogPage() {
+  const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const page = Number(params.get('page') ?? '1');
   const q = useQuery({
@@ -22,10 +24,10 @@ export function AuditLogPage() {
         <Table size="sm" responsive>
           <thead>
             <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Record</th>
+              <th>{t('audit.when')}</th>
+              <th>{t('audit.who')}</th>
+              <th>{t('audit.action')}</th>
+              <th>{t('audit.record')}</th>
             </tr>
           </thead>
           <tbody>

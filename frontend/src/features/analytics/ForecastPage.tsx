@@ -4,8 +4,10 @@ import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { money } from '../../lib/format';
 import { ForecastChart } from './ForecastChart';
+import { useI18n } from '../../lib/i18n';
 
 export function ForecastPage() {
+  const { t } = useI18n();
   const q = useQuery({
     queryKey: ['forecast'],
     queryFn: async () => unwrap(await api.GET('/api/v1/analytics/forecast', { params: { query: { horizon: 6 } } })),
@@ -13,7 +15,7 @@ export function ForecastPage() {
   const f = q.data;
   return (
     <>
-      <h1 className="h3">Sales forecast</h1>
+      <h1 className="h3">{t('fc.title')}</h1>
       <AsyncState isLoading={q.isLoading} error={q.error} isEmpty={!f} onRetry={() => q.refetch()}>
         {f && (
           <Row>
@@ -24,11 +26,12 @@ export function ForecastPage() {
             </Col>
             <Col lg={4}>
               <Card body className="mb-3">
-                <div>R² {f.r_squared.toFixed(3)} · adj. {f.adj_r_squared.toFixed(3)}</div>
-                <div>Residual std. error {money(f.residual_std_error.toFixed(2))}</div>
+                <div>R² {f.r_squared.toFixed(3)} · {t('fc.adj')} {f.adj_r_squared.toFixed(3)}</div>
+                <div>
+                  {t('fc.rse')} {money(f.residual_std_error.toFixed(2))}</div>
                 {f.backtest && (
                   <div data-testid="backtest">
-                    Backtest ({f.backtest.points} points): RMSE {money(f.backtest.rmse.toFixed(2))}
+                    {t('fc.backtest')} ({f.backtest.points} {t('fc.points')}): RMSE {money(f.backtest.rmse.toFixed(2))}
                     {f.backtest.mape != null && `, MAPE ${f.backtest.mape.toFixed(1)}%`}
                   </div>
                 )}
@@ -36,9 +39,9 @@ export function ForecastPage() {
               <Table size="sm">
                 <thead>
                   <tr>
-                    <th>Coefficient</th>
-                    <th className="text-end">Estimate</th>
-                    <th className="text-end">Std. error</th>
+                    <th>{t('fc.coefficient')}</th>
+                    <th className="text-end">{t('fc.estimate')}</th>
+                    <th className="text-end">{t('fc.stdError')}</th>
                   </tr>
                 </thead>
                 <tbody>

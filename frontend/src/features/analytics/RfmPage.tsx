@@ -4,9 +4,11 @@ import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { money, percent } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
 
 /** Segment sizes and revenue; choosing a segment lists its customers. */
 export function RfmPage() {
+  const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const segment = params.get('segment') ?? '';
   const segs = useQuery({ queryKey: ['rfm'], queryFn: async () => unwrap(await api.GET('/api/v1/analytics/rfm')) });
@@ -20,15 +22,15 @@ export function RfmPage() {
   const customers = drill.data?.items ?? [];
   return (
     <>
-      <h1 className="h3">RFM segments</h1>
+      <h1 className="h3">{t('rfm.title')}</h1>
       <AsyncState isLoading={segs.isLoading} error={segs.error} isEmpty={items.length === 0} onRetry={() => segs.refetch()}>
         <Table size="sm" hover responsive>
           <thead>
             <tr>
-              <th>Segment</th>
-              <th className="text-end">Customers</th>
-              <th className="text-end">Share</th>
-              <th className="text-end">Revenue</th>
+              <th>{t('rfm.segment')}</th>
+              <th className="text-end">{t('nav.customers')}</th>
+              <th className="text-end">{t('rfm.share')}</th>
+              <th className="text-end">{t('fc.revenue')}</th>
             </tr>
           </thead>
           <tbody>

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row } from 'react-bootstrap';
+import { Card, Col, Row, Table } from 'react-bootstrap';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
-import { BarChart, LineChart } from '../../components/Charts';
+import { BarChart, GroupedBarChart, LineChart } from '../../components/Charts';
 import { money, percent } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 
@@ -69,6 +70,49 @@ export function DashboardPage() {
                       labels={d.pipeline.map((p) => p.stage)}
                       values={d.pipeline.map((p) => Number(p.total_amount))}
                     />
+                  </Card>
+                </Col>
+              )}
+              {d.campaigns && (
+                <Col md={6} className="mb-3">
+                  <Card body data-testid="campaign-roi">
+                    <h2 className="h6">{t('dash.campaignRoi')}</h2>
+                    {d.campaigns.length === 0 ? (
+                      <p className="text-muted small mb-0">{t('state.empty')}</p>
+                    ) : (
+                      <>
+                        <GroupedBarChart
+                          label={t('dash.campaignRoi')}
+                          labels={d.campaigns.map((c) => c.name)}
+                          series={[
+                            { label: t('camp.cost'), values: d.campaigns.map((c) => Number(c.cost)) },
+                            { label: t('camp.revenue'), values: d.campaigns.map((c) => Number(c.revenue)) },
+                          ]}
+                        />
+                        <Table size="sm" responsive className="mt-2 mb-0 small">
+                          <thead>
+                            <tr>
+                              <th>{t('camp.name')}</th>
+                              <th className="text-end">{t('camp.cost')}</th>
+                              <th className="text-end">{t('camp.revenue')}</th>
+                              <th className="text-end">{t('camp.roi')}</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {d.campaigns.map((c) => (
+                              <tr key={c.campaign_id}>
+                                <td>
+                                  <Link to={`/marketing/campaigns/${c.campaign_id}`}>{c.name}</Link>
+                                </td>
+                                <td className="text-end">{money(c.cost)}</td>
+                                <td className="text-end">{money(c.revenue)}</td>
+                                <td className="text-end">{c.roi == null ? '—' : percent(Number(c.roi))}</td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </Table>
+                      </>
+                    )}
                   </Card>
                 </Col>
               )}

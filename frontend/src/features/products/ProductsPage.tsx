@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Form, Table } from 'react-bootstrap';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { AsyncState } from '../../components/AsyncState';
 import { money } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
@@ -26,7 +26,7 @@ export function ProductsPage() {
       <Form.Control
         className="mb-2"
         aria-label={t('cust.search')}
-        placeholder="SKU / name"
+        placeholder={t('prod.search')}
         defaultValue={q}
         onKeyDown={(e) => {
           if (e.key === 'Enter') setParams({ q: (e.target as HTMLInputElement).value });
@@ -47,7 +47,11 @@ export function ProductsPage() {
             {items.map((p) => (
               <tr key={p.id}>
                 <td>{p.sku}</td>
-                <td>{p.name}</td>
+                <td>
+                  <Link to={`/products/${p.id}/related`} title={t('rel.title')}>
+                    {p.name}
+                  </Link>
+                </td>
                 <td className="text-end">{money(p.price)}</td>
                 <td>{p.active ? '✓' : '—'}</td>
                 {writable && (

@@ -3,6 +3,7 @@ import { Card, Col, ListGroup, Row } from 'react-bootstrap';
 import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { dateTime } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
 
 function Section({ title, items }: { title: string; items: { key: number; text: string; when?: string | null }[] }) {
   return (
@@ -25,18 +26,19 @@ function Section({ title, items }: { title: string; items: { key: number; text: 
 }
 
 export function FollowUpsPage() {
+  const { t } = useI18n();
   const q = useQuery({ queryKey: ['follow-ups'], queryFn: async () => unwrap(await api.GET('/api/v1/follow-ups')) });
   const f = q.data;
   return (
     <>
-      <h1 className="h3">My follow-ups</h1>
+      <h1 className="h3">{t('fu.title')}</h1>
       <AsyncState isLoading={q.isLoading} error={q.error} isEmpty={!f} onRetry={() => q.refetch()}>
         {f && (
           <Row>
-            <Section title="Overdue" items={f.overdue.map((a) => ({ key: a.id, text: a.subject, when: a.due_at }))} />
-            <Section title="Due today" items={f.due_today.map((a) => ({ key: a.id, text: a.subject, when: a.due_at }))} />
-            <Section title={`Idle leads (${f.idle_days} d)`} items={f.idle_leads.map((l) => ({ key: l.id, text: l.name, when: l.last_activity_at }))} />
-            <Section title="Idle opportunities" items={f.idle_opportunities.map((o) => ({ key: o.id, text: o.title }))} />
+            <Section title={t('svc.overdue')} items={f.overdue.map((a) => ({ key: a.id, text: a.subject, when: a.due_at }))} />
+            <Section title={t('fu.dueToday')} items={f.due_today.map((a) => ({ key: a.id, text: a.subject, when: a.due_at }))} />
+            <Section title={`${t('fu.idleLeads')} (${f.idle_days} ${t('fu.days')})`} items={f.idle_leads.map((l) => ({ key: l.id, text: l.name, when: l.last_activity_at }))} />
+            <Section title={t('fu.idleOpps')} items={f.idle_opportunities.map((o) => ({ key: o.id, text: o.title }))} />
           </Row>
         )}
       </AsyncState>

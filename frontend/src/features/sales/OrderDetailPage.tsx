@@ -4,8 +4,10 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { money } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
 
 export function OrderDetailPage() {
+  const { t } = useI18n();
   const id = Number(useParams().id);
   const q = useQuery({
     queryKey: ['order', id],
@@ -18,7 +20,7 @@ export function OrderDetailPage() {
         <>
           <h1 className="h3">{o.number}</h1>
           <p>
-            {o.order_date} · {o.status} · <Link to={`/customers/${o.customer_id}`}>customer #{o.customer_id}</Link>
+            {o.order_date} · {o.status} · <Link to={`/customers/${o.customer_id}`}>{t('ord.customer')} #{o.customer_id}</Link>
           </p>
           <Table size="sm" responsive>
             <tbody>
@@ -33,11 +35,11 @@ export function OrderDetailPage() {
             </tbody>
             <tfoot>
               <tr>
-                <th colSpan={3}>Tax</th>
+                <th colSpan={3}>{t('quote.tax')}</th>
                 <td className="text-end">{money(o.tax_total, o.currency)}</td>
               </tr>
               <tr>
-                <th colSpan={3}>Total</th>
+                <th colSpan={3}>{t('quote.total')}</th>
                 <th className="text-end">{money(o.total_amount, o.currency)}</th>
               </tr>
             </tfoot>

@@ -4,8 +4,10 @@ import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { money } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
 
 export function OrdersPage() {
+  const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const cursor = params.get('cursor') ?? '';
   const q = useQuery({
@@ -15,15 +17,15 @@ export function OrdersPage() {
   const items = q.data?.items ?? [];
   return (
     <>
-      <h1 className="h3">Orders</h1>
+      <h1 className="h3">{t('nav.orders')}</h1>
       <AsyncState isLoading={q.isLoading} error={q.error} isEmpty={items.length === 0} onRetry={() => q.refetch()}>
         <Table size="sm" hover responsive>
           <thead>
             <tr>
               <th>#</th>
-              <th>Date</th>
-              <th>Status</th>
-              <th className="text-end">Total</th>
+              <th>{t('ord.date')}</th>
+              <th>{t('svc.status')}</th>
+              <th className="text-end">{t('quote.total')}</th>
             </tr>
           </thead>
           <tbody>
@@ -42,12 +44,12 @@ export function OrdersPage() {
         <div className="d-flex gap-2">
           {cursor && (
             <Button size="sm" variant="outline-secondary" onClick={() => setParams({})}>
-              First page
+              {t('cust.first')}
             </Button>
           )}
           {q.data?.next_cursor && (
             <Button size="sm" variant="outline-secondary" onClick={() => setParams({ cursor: q.data.next_cursor ?? '' })}>
-              Next
+              {t('cust.next')}
             </Button>
           )}
         </div>

@@ -1,11 +1,16 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Form, Modal } from 'react-bootstrap';
+import { Link } from 'react-router';
 import { AsyncState } from '../../components/AsyncState';
 import { money } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
+import { can } from '../../lib/permissions';
+import { useSession } from '../auth/useSession';
 import { STAGES, useMoveStage, useOpportunities, type Opportunity } from './hooks';
 
 function OppCard({ opp, onMove }: { opp: Opportunity; onMove: (stage: string) => void }) {
+  const { t } = useI18n();
+  const { user } = useSession();
   return (
     <Card
       className="mb-2"
@@ -18,17 +23,27 @@ function OppCard({ opp, onMove }: { opp: Opportunity; onMove: (stage: string) =>
         <div className="small text-muted">{money(opp.amount)}</div>
         <Form.Select
           size="sm"
-          aria-label={`Stage of ${opp.title}`}
+          aria-label={`${t('pipe.stageOf')} ${opp.title}`}
           value={opp.stage}
           onChange={(e) => onMove(e.target.value)}
           className="mt-1"
         >
           {STAGES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {t(`stage.${s}`)}
             </option>
           ))}
         </Form.Select>
+        {can(user?.role, 'quotes:read') && (
+          <div className="d-flex gap-2 small mt-1">
+            <Link to={`/quotes?opportunity=${opp.id}`}>{t('nav.quotes')}</Link>
+            {can(user?.role, 'quotes:write') && !['won', 'lost'].includes(opp.stage) && (
+              <Link to={`/quotes/new?opportunity=${opp.id}`} data-testid="new-quote">
+                + {t('quote.new')}
+              </Link>
+            )}
+          </div>
+        )}
       </Card.Body>
     </Card>
   );
@@ -72,7 +87,7 @@ export function PipelinePage() {
                 }}
               >
                 <h2 className="h6 text-capitalize">
-                  {stage} <Badge bg="secondary">{cards.length}</Badge>
+                  {t(`stage.${stage}`)} <Badge bg="secondary">{cards.length}</Badge>
                 </h2>
                 {cards.map((o) => (
                   <OppCard key={o.id} opp={o} onMove={(s) => request(o, s)} />

@@ -11,13 +11,13 @@ export function CsatPage() {
   const s = q.data;
   return (
     <>
-      <h1 className="h3">CSAT</h1>
+      <h1 className="h3">{t('nav.csat')}</h1>
       <AsyncState isLoading={q.isLoading} error={q.error} isEmpty={!s} onRetry={() => q.refetch()}>
         {s && (
           <>
             <Row>
               {[
-                ['Requests', String(s.total.requests)],
+                [t('csat.requests'), String(s.total.requests)],
                 [t('dash.openService'), String(s.total.open)],
                 [t('dash.overdue'), String(s.total.overdue)],
                 [t('dash.csat'), s.total.csat_average?.toFixed(2) ?? '—'],
@@ -34,13 +34,13 @@ export function CsatPage() {
               <Col md={6} className="mb-3">
                 <Card body>
                   <h2 className="h6">{t('dash.csat')}</h2>
-                  <LineChart label="CSAT" labels={s.by_month.map((m) => m.key)} values={s.by_month.map((m) => m.csat_average ?? 0)} />
+                  <LineChart label={t('dash.csat')} labels={s.by_month.map((m) => m.key)} values={s.by_month.map((m) => m.csat_average ?? 0)} />
                 </Card>
               </Col>
               <Col md={6} className="mb-3">
                 <Card body>
-                  <h2 className="h6">Ratings 1–5</h2>
-                  <BarChart label="Ratings" labels={s.total.distribution.map((_, i) => String(i + 1))} values={s.total.distribution} />
+                  <h2 className="h6">{t('csat.ratings')}</h2>
+                  <BarChart label={t('csat.ratings')} labels={s.total.distribution.map((_, i) => String(i + 1))} values={s.total.distribution} />
                 </Card>
               </Col>
             </Row>
