@@ -62,12 +62,21 @@ async fn every_status_move_follows_the_table(app: TestApp) {
             "open → {illegal}"
         );
     }
+    let (_, unassigned) = read(manager.get("/api/v1/service-requests?assigned=false").await).await;
+    assert_eq!(unassigned["items"][0]["id"], r["id"], "{unassigned}");
     let (agent, _) = app.create_user(Role::Support).await;
     let (status, r2) = read(
         manager.post(&format!("/api/v1/service-requests/{}/assign", r["id"]), &json!({ "assignee_id": agent })).await,
     )
     .await;
     assert_eq!((status, r2["status"].as_str()), (StatusCode::OK, Some("assigned")));
+    // The unassigned queue: `assigned=false` lists requests nobody has yet.
+    let waiting = open_request(&manager, json!({ "customer_id": c["id"], "subject": "Waiting", "channel": "web" })).await;
+    assert_eq!(waiting["assignee_id"], agent, "auto-assigned now that an agent exists");
+    let (_, unassigned) = read(manager.get("/api/v1/service-requests?assigned=false").await).await;
+    assert_eq!(unassigned["items"].as_array().unwrap().len(), 0, "{unassigned}");
+    let (_, assigned) = read(manager.get("/api/v1/service-requests?assigned=true").await).await;
+    assert_eq!(assigned["items"].as_array().unwrap().len(), 2, "{assigned}");
     let id = &r["id"];
     let legal = ["in_progress", "resolved", "closed", "in_progress", "resolved", "in_progress", "resolved"];
     for next in legal {

@@ -7686,6 +7686,8 @@ export interface operations {
                 priority?: string;
                 channel?: string;
                 assignee_id?: number;
+                /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
+                assigned?: boolean;
                 customer_id?: number;
                 /** @description `true`: open and past due; `false`: the others. */
                 overdue?: boolean;
@@ -11111,6 +11113,8 @@ export interface operations {
                 priority?: string;
                 channel?: string;
                 assignee_id?: number;
+                /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
+                assigned?: boolean;
                 customer_id?: number;
                 /** @description `true`: open and past due; `false`: the others. */
                 overdue?: boolean;

@@ -193,6 +193,8 @@ pub struct ServiceRequestQuery {
     pub priority: Option<String>,
     pub channel: Option<String>,
     pub assignee_id: Option<i64>,
+    /// `false`: only requests nobody is assigned to; `true`: only assigned ones.
+    pub assigned: Option<bool>,
     pub customer_id: Option<i64>,
     /// `true`: open and past due; `false`: the others.
     pub overdue: Option<bool>,
@@ -224,6 +226,7 @@ impl ServiceRequestQuery {
             priority: self.priority,
             channel: self.channel,
             assignee_id: self.assignee_id,
+            assigned: self.assigned,
             customer_id: self.customer_id,
             overdue: self.overdue,
             due_before: self.due_before.map(|t| t.naive_utc()),

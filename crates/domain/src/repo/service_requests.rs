@@ -48,6 +48,8 @@ pub struct RequestFilter {
     pub priority: Option<String>,
     pub channel: Option<String>,
     pub assignee_id: Option<i64>,
+    /// `false`: no assignee yet (the unassigned queue); `true`: someone has it.
+    pub assigned: Option<bool>,
     pub customer_id: Option<i64>,
     /// Open and past due (at `now`).
     pub overdue: Option<bool>,
@@ -101,6 +103,11 @@ pub fn filtered(f: &RequestFilter, reach: Reach, now: NaiveDateTime) -> Select<s
     }
     if let Some(a) = f.assignee_id {
         q = q.filter(C::AssigneeId.eq(a));
+    }
+    match f.assigned {
+        Some(true) => q = q.filter(C::AssigneeId.is_not_null()),
+        Some(false) => q = q.filter(C::AssigneeId.is_null()),
+        None => {}
     }
     if let Some(c) = f.customer_id {
         q = q.filter(C::CustomerId.eq(c));

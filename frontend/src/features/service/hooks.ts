@@ -18,12 +18,11 @@ export function useServiceQueue(queue: Queue, userId: number | undefined) {
   return useQuery({
     queryKey: ['service-requests', queue, userId],
     queryFn: async () => {
-      // The API has no "unassigned" filter; an open request is one not yet assigned.
       const query =
         queue === 'mine'
           ? { assignee_id: userId }
           : queue === 'unassigned'
-            ? { status: 'open' }
+            ? { assigned: false }
             : queue === 'overdue'
               ? { overdue: true }
               : {};
