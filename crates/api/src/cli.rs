@@ -105,7 +105,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let report = seed::seed(&db, SeedOptions { customers, seed: s }).await?;
             let s = report.sales;
             println!(
-                "seeded {} customers, {} products, {} orders ({} lines), {} leads, {} opportunities, {} quotes, {} activities, {} service requests in {:.1} s",
+                "seeded {} customers, {} products, {} orders ({} lines), {} leads, {} opportunities, {} quotes, {} activities, {} service requests, {} segments, {} campaigns in {:.1} s",
                 report.customers,
                 report.products,
                 s.orders,
@@ -115,6 +115,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 s.quotes,
                 s.activities,
                 s.service_requests,
+                report.marketing.segments,
+                report.marketing.campaigns,
                 started.elapsed().as_secs_f64()
             );
             print_logins(&report.logins, "demo logins:");

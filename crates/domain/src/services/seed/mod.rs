@@ -1,5 +1,6 @@
 //! Demo data: realistic users, customers, products and sales history, the same for the same seed.
 
+mod marketing;
 mod pipeline;
 mod sales;
 mod service;
@@ -49,6 +50,8 @@ pub struct SeedReport {
     pub products: u64,
     /// Sales records added.
     pub sales: sales::SalesCounts,
+    /// Segments and campaigns added (only into a database without segments).
+    pub marketing: marketing::MarketingCounts,
 }
 
 const DEMO_USERS: &[(&str, &str, Role)] = &[
@@ -243,6 +246,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     let logins = demo_logins();
     let mut owners = Vec::new();
     let mut agents = Vec::new();
+    let mut marketer = system.clone();
     for (login, (_, name, _)) in logins.iter().zip(DEMO_USERS) {
         let user = match user_repo::by_email(db, &login.email).await? {
             Some(u) => u.id,
@@ -259,6 +263,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
         match login.role {
             Role::Sales => owners.push(user),
             Role::Support => agents.push(user),
+            Role::Marketing => marketer = Actor::user(user, Role::Marketing),
             _ => {}
         }
     }
@@ -326,7 +331,8 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     {
         resync_sequence(db, table).await?;
     }
-    Ok(SeedReport { logins, customers: opts.customers, products, sales: counts })
+    let marketing = marketing::marketing(db, &marketer).await?;
+    Ok(SeedReport { logins, customers: opts.customers, products, sales: counts, marketing })
 }
 
 #[cfg(test)]

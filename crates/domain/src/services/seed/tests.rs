@@ -34,6 +34,16 @@ async fn seeding_twice_adds_customers_and_keeps_users_and_products() {
     seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("first");
     let second = seed(&db, SeedOptions { customers: 100, seed: 1 }).await.expect("second");
     assert_eq!(second.products, 0, "products exist already");
+    assert_eq!(second.marketing, marketing::MarketingCounts::default(), "segments and campaigns only once");
+    let campaigns = crate::entities::campaign::Entity::find().all(&db).await.expect("campaigns");
+    let mut states: Vec<(String, String)> = campaigns.into_iter().map(|c| (c.channel, c.status)).collect();
+    states.sort();
+    assert_eq!(
+        states,
+        [("email", "draft"), ("phone", "draft"), ("sms", "scheduled")].map(|(a, b)| (a.to_owned(), b.to_owned())),
+        "one campaign per channel, the SMS one scheduled"
+    );
+    assert_eq!(crate::entities::segment::Entity::find().all(&db).await.expect("segments").len(), 3);
     assert_eq!(snapshot(&db).await.len(), 200);
     let users = crate::entities::user::Entity::find().all(&db).await.expect("users");
     assert_eq!(users.len(), DEMO_USERS.len());
