@@ -65,7 +65,37 @@ async fn the_last_active_admin_stays(app: TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+async fn every_role_reads_the_role_table_the_server_enforces(app: TestApp) {
+    use rapport_domain::rules::access::{PERMISSIONS, Scope};
+    let anonymous = app.request(Method::GET, "/api/v1/roles").send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    for role in Role::ALL {
+        let s = app.login_as(role).await;
+        let (status, table) = read(s.get("/api/v1/roles").await).await;
+        assert_eq!(status, StatusCode::OK, "{role}: {table}");
+        assert_eq!(table["roles"], json!(["admin", "manager", "sales", "marketing", "support"]));
+        let expected: Vec<serde_json::Value> = PERMISSIONS
+            .iter()
+            .map(|(a, g)| {
+                let grants: Vec<serde_json::Value> = g
+                    .iter()
+                    .map(|(r, sc)| json!({"role": r.as_str(), "scope": if *sc == Scope::All { "all" } else { "own" }}))
+                    .collect();
+                json!({"action": a.as_str(), "grants": grants})
+            })
+            .collect();
+        assert_eq!(table["permissions"], json!(expected));
+    }
+    let (_, table) = read(app.login_as(Role::Sales).await.get("/api/v1/roles").await).await;
+    let customers_write = table["permissions"].as_array().unwrap().iter().find(|p| p["action"] == "customers:write");
+    assert!(
+        customers_write.unwrap()["grants"].as_array().unwrap().contains(&json!({"role": "sales", "scope": "own"})),
+        "sales writes its own customers"
+    );
+}
+
 db_tests!(
+    every_role_reads_the_role_table_the_server_enforces,
     admins_create_list_and_change_users,
     weak_passwords_and_bad_roles_are_refused,
     only_admins_manage_users,

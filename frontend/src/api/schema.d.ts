@@ -1423,6 +1423,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The role table
+         * @description Every action and the roles that may do it, with their scope: the table the server
+         *     enforces (clients use it to show only what a role can use). Any signed-in caller.
+         */
+        get: operations["list_roles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segments": {
         parameters: {
             query?: never;
@@ -2639,6 +2660,13 @@ export interface components {
             progress: string;
             target: string;
         };
+        /** @description One role's right to one action. */
+        Grant: {
+            /** @description `admin`, `manager`, `sales`, `marketing` or `support`. */
+            role: string;
+            /** @description `all` records, or only the `own` ones (owned by or assigned to the caller). */
+            scope: string;
+        };
         /** @description One month of history. */
         HistoryMonth: {
             /** Format: double */
@@ -3079,6 +3107,12 @@ export interface components {
              * @description All matching rows (numbered paging, unless `count=false`).
              */
             total?: number | null;
+        };
+        /** @description One action and who may do it. */
+        Permission: {
+            /** @description The action, e.g. `customers:write` (the roles line of each operation names it). */
+            action: string;
+            grants: components["schemas"]["Grant"][];
         };
         /** @description One stage of the pipeline. */
         PipelineStage: {
@@ -3644,6 +3678,13 @@ export interface components {
          * @enum {string}
          */
         RoleName: "admin" | "manager" | "sales" | "marketing" | "support";
+        /** @description The role table. */
+        RoleTable: {
+            /** @description Every action with the roles granted it; a role not listed may not do it. */
+            permissions: components["schemas"]["Permission"][];
+            /** @description Every role. */
+            roles: string[];
+        };
         /** @description Sales analysis over a period (orders not cancelled, by order date). */
         SalesAnalysis: {
             /**
@@ -10571,6 +10612,35 @@ export interface operations {
             };
             /** @description `If-Match` names a stale version (`stale_version`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role table */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleTable"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,7 @@ pub mod quotes;
 pub mod rating;
 pub mod recommendations;
 pub mod rfm;
+pub mod roles;
 pub mod segments;
 pub mod service_requests;
 pub mod tracking;
@@ -47,6 +48,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     campaigns::configure(cfg);
     outreach::configure(cfg);
     audit::configure(cfg);
+    roles::configure(cfg);
 }
 
 /// Public pages outside `/api/v1` that are still part of the documented API.
