@@ -30,3 +30,5 @@ mod segments;
 mod service_rating;
 mod service_requests;
 mod users;
+mod webhooks;
+

@@ -140,7 +140,8 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn`], with the configuration adjusted by `adjust` (the delivery
-    /// worker polls every 100 ms and retries after 100 ms unless changed).
+    /// and webhook workers poll every 100 ms and retry after 100 ms unless changed).
+
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let test_db = TestDb::create(backend).await;
         let db = rapport_api::connect(&test_db.url).await.expect("connect and migrate");
@@ -155,7 +156,13 @@ impl TestApp {
                 retry_base: std::time::Duration::from_millis(100),
                 ..Default::default()
             },
+            webhooks: rapport_api::config::WebhookConfig {
+                poll: std::time::Duration::from_millis(100),
+                retry_base: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
         };
+
         adjust(&mut config);
         let app = Application::build_with(config, db.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -23,6 +23,7 @@ pub mod segments;
 pub mod service_requests;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -47,7 +48,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     campaigns::configure(cfg);
     outreach::configure(cfg);
     audit::configure(cfg);
+    webhooks::configure(cfg);
 }
+
 
 /// Public pages outside `/api/v1` that are still part of the documented API.
 pub fn public(cfg: &mut ServiceConfig) {

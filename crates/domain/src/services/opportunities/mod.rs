@@ -349,8 +349,12 @@ async fn apply(
         },
     )
     .await?;
+    if stage_changed {
+        crate::services::webhooks::emit(txn, "opportunity.stage_changed", &after).await?;
+    }
     Ok(after)
 }
+
 
 /// Moves an opportunity to `won` inside the caller's transaction (accepting a quote does).
 /// An opportunity that is already won stays as it is.

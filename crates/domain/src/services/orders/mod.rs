@@ -113,7 +113,9 @@ async fn insert(
         Change { entity: "order", entity_id: id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
+    crate::services::webhooks::emit(txn, "order.created", &created).await?;
     Ok(created)
+
 }
 
 /// Creates the order of an accepted quote inside the caller's transaction: the

@@ -105,9 +105,13 @@ async fn decide(
         Change { entity: "quote", entity_id: id, action, before: snapshot(&before), after: snapshot(&after) },
     )
     .await?;
+    if to == "accepted" {
+        crate::services::webhooks::emit(&txn, "quote.accepted", &after).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }
+
 
 /// Creates a draft quote for an opportunity the actor can see: for its customer,
 /// owned by its owner, priced from the catalogue (inactive or deleted products are
