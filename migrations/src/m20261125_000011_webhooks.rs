@@ -106,12 +106,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            WebhookDeliveries::Table,
-            "idx_webhook_deliveries_queue",
-            &["status", "next_attempt_at"],
-        ))
-        .await?;
+        m.create_index(index(WebhookDeliveries::Table, "idx_webhook_deliveries_queue", &["status", "next_attempt_at"]))
+            .await?;
         m.create_index(index(WebhookDeliveries::Table, "idx_webhook_deliveries_webhook", &["webhook_id", "id"])).await
     }
 

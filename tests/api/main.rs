@@ -31,4 +31,3 @@ mod service_rating;
 mod service_requests;
 mod users;
 mod webhooks;
-

@@ -47,9 +47,8 @@ impl Receiver {
                 web::post().to(move |req: HttpRequest, body: web::Bytes| {
                     let (g, o, f, calls) = (g.clone(), o.clone(), f.clone(), calls.clone());
                     async move {
-                        let h = |n: &str| {
-                            req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-                        };
+                        let h =
+                            |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
                         let r = Received {
                             event: h("X-Rapport-Event"),
                             delivery: h("X-Rapport-Delivery"),
@@ -180,17 +179,37 @@ async fn unknown_events_and_private_urls_are_refused(b: Backend) {
     let app = TestApp::spawn(b).await;
     let admin = app.login_as(Role::Admin).await;
     let body = json!({ "url": "http://93.184.216.34/hook", "events": ["customer.created", "customer.exploded"] });
-    let p = assert_problem(admin.post("/api/v1/webhooks", &body).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
-        .await;
+    let p = assert_problem(
+        admin.post("/api/v1/webhooks", &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p["errors"][0]["field"], "events", "{p}");
     assert!(p["errors"][0]["message"].as_str().unwrap().contains("customer.exploded"), "{p}");
-    for url in ["http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/", "http://[::1]/", "http://169.254.169.254/", "ftp://93.184.216.34/"] {
+    for url in [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://169.254.169.254/",
+        "ftp://93.184.216.34/",
+    ] {
         let body = json!({ "url": url, "events": ["*"] });
-        let p = assert_problem(admin.post("/api/v1/webhooks", &body).await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
-            .await;
+        let p = assert_problem(
+            admin.post("/api/v1/webhooks", &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(p["errors"][0]["field"], "url", "{url}: {p}");
     }
-    let (status, ok) = read(admin.post("/api/v1/webhooks", &json!({ "url": "https://93.184.216.34/h", "events": ["service_request.*"] })).await).await;
+    let (status, ok) = read(
+        admin
+            .post("/api/v1/webhooks", &json!({ "url": "https://93.184.216.34/h", "events": ["service_request.*"] }))
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "a public address is fine: {ok}");
 }
 
@@ -226,9 +245,12 @@ async fn a_rolled_back_change_leaves_no_event(b: Backend) {
     let admin = app.login_as(Role::Admin).await;
     let (hook, _) = subscribe(&admin, "http://127.0.0.1:9/hook", json!(["customer.created", "lead.converted"])).await;
     let (rep, _) = app.create_user(Role::Sales).await;
-    let (_, lead) =
-        read(admin.post("/api/v1/leads", &json!({ "name": "Half Way", "email": "half@way.example.com", "owner_id": rep })).await)
-            .await;
+    let (_, lead) = read(
+        admin
+            .post("/api/v1/leads", &json!({ "name": "Half Way", "email": "half@way.example.com", "owner_id": rep }))
+            .await,
+    )
+    .await;
     let path = format!("/api/v1/leads/{}", lead["id"]);
     admin.patch(&path, &json!({ "status": "qualified" })).await;
     // The conversion writes the customer (and its event), then fails on the lead's owner.

@@ -141,7 +141,6 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with the configuration adjusted by `adjust` (the delivery
     /// and webhook workers poll every 100 ms and retry after 100 ms unless changed).
-
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let test_db = TestDb::create(backend).await;
         let db = rapport_api::connect(&test_db.url).await.expect("connect and migrate");
@@ -162,7 +161,6 @@ impl TestApp {
                 ..Default::default()
             },
         };
-
         adjust(&mut config);
         let app = Application::build_with(config, db.clone()).await.expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());

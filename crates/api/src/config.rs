@@ -68,12 +68,12 @@ impl WebhookConfig {
     fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Self {
         let d = Self::default();
         let num = |k: &str| var(k).and_then(|v| v.parse::<u64>().ok());
-        let count = |k: &str, default: i32| {
-            num(k).and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(default)
-        };
+        let count =
+            |k: &str, default: i32| num(k).and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(default);
         Self {
             worker: !var("RAPPORT_WEBHOOK_WORKER").is_some_and(|v| matches!(v.as_str(), "off" | "0" | "false")),
-            allow_private: var("RAPPORT_ALLOW_PRIVATE_WEBHOOKS").is_some_and(|v| matches!(v.as_str(), "1" | "on" | "true")),
+            allow_private: var("RAPPORT_ALLOW_PRIVATE_WEBHOOKS")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "on" | "true")),
             poll: num("RAPPORT_WEBHOOK_POLL_MS").filter(|n| *n > 0).map_or(d.poll, Duration::from_millis),
             timeout: num("RAPPORT_WEBHOOK_TIMEOUT_MS").filter(|n| *n > 0).map_or(d.timeout, Duration::from_millis),
             retry_base: num("RAPPORT_WEBHOOK_RETRY_BASE_MS").map_or(d.retry_base, Duration::from_millis),
@@ -148,7 +148,6 @@ impl Config {
             workers: var("RAPPORT_WORKERS").and_then(|w| w.parse().ok()).filter(|w| *w > 0),
             delivery: DeliveryConfig::from_env(&var),
             webhooks: WebhookConfig::from_env(&var),
-
         }
     }
 }

@@ -13,5 +13,4 @@ pub mod startup;
 pub mod state;
 pub mod webhooks;
 
-
 pub use startup::{Application, connect, openapi};

@@ -176,7 +176,6 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("redeliver_webhook", Action::WebhooksManage),
 ];
 
-
 /// Appends "Roles: …" from the role table to each operation's description.
 pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
     for item in doc.paths.paths.values_mut() {

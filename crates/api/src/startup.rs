@@ -229,7 +229,6 @@ impl Application {
         if let Some(w) = self.webhook_worker {
             w.shutdown(std::time::Duration::from_secs(30)).await;
         }
-
         served
     }
 }

@@ -54,7 +54,6 @@ pub mod service_requests;
 pub mod users;
 pub mod webhooks;
 
-
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use serde::{Deserialize, Deserializer};

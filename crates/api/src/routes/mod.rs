@@ -51,7 +51,6 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     webhooks::configure(cfg);
 }
 
-
 /// Public pages outside `/api/v1` that are still part of the documented API.
 pub fn public(cfg: &mut ServiceConfig) {
     rating::configure(cfg);

@@ -62,7 +62,10 @@ pub fn check_events(p: &mut Problems, field: &str, values: &[String]) -> Vec<Str
         let v = v.trim();
         if !is_known(v) {
             let shown: String = v.chars().take(64).collect();
-            p.add(field, format!("unknown event {shown:?}; known events: {}, or a wildcard like customer.*", EVENTS.join(", ")));
+            p.add(
+                field,
+                format!("unknown event {shown:?}; known events: {}, or a wildcard like customer.*", EVENTS.join(", ")),
+            );
         } else if !out.iter().any(|o| o == v) {
             out.push(v.to_owned());
         }

@@ -306,7 +306,6 @@ pub async fn finish_campaigns(db: &DatabaseConnection) -> Result<u64> {
             }
             txn.commit().await?;
             done += res.rows_affected;
-
         }
     }
     Ok(done)

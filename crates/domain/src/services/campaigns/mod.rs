@@ -299,7 +299,6 @@ async fn change_status(
     if to == "completed" {
         crate::services::webhooks::emit(&txn, "campaign.completed", &after).await?;
     }
-
     txn.commit().await?;
     Ok(after)
 }

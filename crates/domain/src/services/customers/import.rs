@@ -175,7 +175,6 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
         };
         hooks.emit(&txn, "customer.created", &created).await?;
         changes.push(Change {
-
             entity: "customer",
             entity_id: id,
             action: "import",

@@ -266,7 +266,6 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64, expected: O
     )
     .await?;
     crate::services::webhooks::emit(&txn, "customer.deleted", &before).await?;
-
     txn.commit().await?;
     Ok(())
 }

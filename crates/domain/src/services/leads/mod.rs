@@ -330,7 +330,6 @@ pub async fn update(
     crate::services::webhooks::emit(&txn, "lead.updated", &after).await?;
     txn.commit().await?;
     Ok(after)
-
 }
 
 /// Soft-deletes a lead.

@@ -355,7 +355,6 @@ async fn apply(
     Ok(after)
 }
 
-
 /// Moves an opportunity to `won` inside the caller's transaction (accepting a quote does).
 /// An opportunity that is already won stays as it is.
 ///

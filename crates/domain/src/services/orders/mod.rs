@@ -115,7 +115,6 @@ async fn insert(
     .await?;
     crate::services::webhooks::emit(txn, "order.created", &created).await?;
     Ok(created)
-
 }
 
 /// Creates the order of an accepted quote inside the caller's transaction: the

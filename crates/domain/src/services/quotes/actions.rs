@@ -112,7 +112,6 @@ async fn decide(
     Ok(after)
 }
 
-
 /// Creates a draft quote for an opportunity the actor can see: for its customer,
 /// owned by its owner, priced from the catalogue (inactive or deleted products are
 /// refused, naming the line).

@@ -282,7 +282,6 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewRequest) -
     )
     .await?;
     crate::services::webhooks::emit(&txn, "service_request.created", &created).await?;
-
     txn.commit().await?;
     Ok(created)
 }

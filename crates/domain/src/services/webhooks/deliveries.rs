@@ -123,7 +123,13 @@ pub async fn redeliver(db: &DatabaseConnection, actor: &Actor, webhook_id: i64, 
     audit::record(
         &txn,
         actor,
-        Change { entity: "webhook_delivery", entity_id: id, action: "redeliver", before: None, after: snapshot(&created) },
+        Change {
+            entity: "webhook_delivery",
+            entity_id: id,
+            action: "redeliver",
+            before: None,
+            after: snapshot(&created),
+        },
     )
     .await?;
     txn.commit().await?;

@@ -3,8 +3,8 @@
 //! change that caused it, so that a rolled-back change announces nothing and a committed
 //! one is always announced.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::events_of;
@@ -35,11 +35,6 @@ impl Subscribers {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Self> {
         let rows = webhook::Entity::find().filter(webhook::Column::Active.eq(true)).all(db).await?;
         Ok(Self(rows.into_iter().map(|m| (m.id, events_of(&m))).collect()))
-    }
-
-    /// Whether any subscription wants `event` (to skip building its data when none does).
-    pub fn wants(&self, event: &str) -> bool {
-        self.0.iter().any(|(_, patterns)| patterns.iter().any(|p| matches(p, event)))
     }
 
     /// Queues `event` with `data` (the resource) for every subscription that wants it.

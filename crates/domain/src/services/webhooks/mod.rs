@@ -223,7 +223,13 @@ pub async fn update(
     audit::record(
         &txn,
         actor,
-        Change { entity: "webhook", entity_id: id, action: "update", before: snapshot(&before), after: snapshot(&after) },
+        Change {
+            entity: "webhook",
+            entity_id: id,
+            action: "update",
+            before: snapshot(&before),
+            after: snapshot(&after),
+        },
     )
     .await?;
     txn.commit().await?;

@@ -104,7 +104,13 @@ mod tests {
 
     #[tokio::test]
     async fn loopback_and_private_targets_are_refused_unless_allowed() {
-        for url in ["http://127.0.0.1:8080/x", "http://localhost/x", "https://[::1]/", "http://10.0.0.7/", "http://169.254.169.254/latest"] {
+        for url in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "https://[::1]/",
+            "http://10.0.0.7/",
+            "http://169.254.169.254/latest",
+        ] {
             assert!(check(url, STRICT).await.is_err(), "{url}");
         }
         let t = check("http://127.0.0.1:9/hook", TargetPolicy { allow_private: true }).await.expect("allowed");
