@@ -12,6 +12,7 @@ mod m20261125_000006_customer_rfm;
 mod m20261125_000007_sales_rollups;
 mod m20261125_000008_customer_products;
 mod m20261125_000010_marketing;
+mod m20261125_000011_webhooks;
 mod m20261125_000012_security;
 mod util;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_sales_rollups::Migration),
             Box::new(m20261125_000008_customer_products::Migration),
             Box::new(m20261125_000010_marketing::Migration),
+            Box::new(m20261125_000011_webhooks::Migration),
             Box::new(m20261125_000012_security::Migration),
         ]
     }

@@ -31,3 +31,4 @@ mod segments;
 mod service_rating;
 mod service_requests;
 mod users;
+mod webhooks;

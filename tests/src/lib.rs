@@ -140,7 +140,7 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn`], with the configuration adjusted by `adjust` (the delivery
-    /// worker polls every 100 ms and retries after 100 ms unless changed).
+    /// and webhook workers poll every 100 ms and retry after 100 ms unless changed).
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let test_db = TestDb::create(backend).await;
         let db = rapport_api::connect(&test_db.url).await.expect("connect and migrate");
@@ -151,6 +151,11 @@ impl TestApp {
             static_dir: "does-not-exist".into(),
             workers: Some(2),
             delivery: rapport_api::config::DeliveryConfig {
+                poll: std::time::Duration::from_millis(100),
+                retry_base: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
+            webhooks: rapport_api::config::WebhookConfig {
                 poll: std::time::Duration::from_millis(100),
                 retry_base: std::time::Duration::from_millis(100),
                 ..Default::default()

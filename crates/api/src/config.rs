@@ -18,6 +18,71 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Campaign delivery.
     pub delivery: DeliveryConfig,
+    /// Webhook delivery.
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are sent.
+#[derive(Clone, Debug)]
+pub struct WebhookConfig {
+    /// `RAPPORT_WEBHOOK_WORKER`: `off` runs this instance without the webhook worker. Default on.
+    pub worker: bool,
+    /// `RAPPORT_ALLOW_PRIVATE_WEBHOOKS`: `1` lets webhooks reach loopback, private and other
+    /// non-public addresses (default off: such URLs are refused at save and at send time).
+    pub allow_private: bool,
+    /// `RAPPORT_WEBHOOK_POLL_MS`: how often the worker looks for due deliveries (default 1000).
+    pub poll: Duration,
+    /// `RAPPORT_WEBHOOK_TIMEOUT_MS`: how long one attempt may take (default 10000).
+    pub timeout: Duration,
+    /// `RAPPORT_WEBHOOK_RETRY_BASE_MS`: the first retry's delay, doubled each time and
+    /// capped at 8 h (default 60000: 12 attempts span about 24 h).
+    pub retry_base: Duration,
+    /// `RAPPORT_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery fails for good (default 12).
+    pub max_attempts: i32,
+    /// `RAPPORT_WEBHOOK_DISABLE_AFTER`: deliveries failed for good in a row after which the
+    /// subscription is switched off (default 10).
+    pub disable_after: i32,
+    /// How long a claimed delivery stays with its worker (default 60 s).
+    pub lease: Duration,
+    /// Deliveries claimed at once (default 50).
+    pub batch: u64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            allow_private: false,
+            poll: Duration::from_millis(1000),
+            timeout: Duration::from_millis(10_000),
+            retry_base: Duration::from_millis(60_000),
+            max_attempts: 12,
+            disable_after: 10,
+            lease: Duration::from_secs(60),
+            batch: 50,
+        }
+    }
+}
+
+impl WebhookConfig {
+    fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Self {
+        let d = Self::default();
+        let num = |k: &str| var(k).and_then(|v| v.parse::<u64>().ok());
+        let count =
+            |k: &str, default: i32| num(k).and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(default);
+        Self {
+            worker: !var("RAPPORT_WEBHOOK_WORKER").is_some_and(|v| matches!(v.as_str(), "off" | "0" | "false")),
+            allow_private: var("RAPPORT_ALLOW_PRIVATE_WEBHOOKS")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "on" | "true")),
+            poll: num("RAPPORT_WEBHOOK_POLL_MS").filter(|n| *n > 0).map_or(d.poll, Duration::from_millis),
+            timeout: num("RAPPORT_WEBHOOK_TIMEOUT_MS").filter(|n| *n > 0).map_or(d.timeout, Duration::from_millis),
+            retry_base: num("RAPPORT_WEBHOOK_RETRY_BASE_MS").map_or(d.retry_base, Duration::from_millis),
+            max_attempts: count("RAPPORT_WEBHOOK_MAX_ATTEMPTS", d.max_attempts),
+            disable_after: count("RAPPORT_WEBHOOK_DISABLE_AFTER", d.disable_after),
+            lease: d.lease,
+            batch: d.batch,
+        }
+    }
 }
 
 /// How campaign messages leave the building.
@@ -82,6 +147,7 @@ impl Config {
             static_dir: var("RAPPORT_STATIC_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             workers: var("RAPPORT_WORKERS").and_then(|w| w.parse().ok()).filter(|w| *w > 0),
             delivery: DeliveryConfig::from_env(&var),
+            webhooks: WebhookConfig::from_env(&var),
         }
     }
 }

@@ -12,5 +12,6 @@ pub mod openapi;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod webhooks;
 
 pub use startup::{Application, connect, openapi};

@@ -40,6 +40,7 @@ use crate::error::Problem;
         (name = "settings", description = "System settings"),
         (name = "public", description = "Pages for customers, without login"),
         (name = "audit", description = "The audit log"),
+        (name = "webhooks", description = "Webhooks for integrations: subscriptions, signed deliveries, retries (admin)"),
     )
 )]
 pub struct ApiDoc;
@@ -166,6 +167,13 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("add_opt_out", Action::OptOutsWrite),
     ("remove_opt_out", Action::OptOutsWrite),
     ("sms_reply", Action::OptOutsWrite),
+    ("list_webhooks", Action::WebhooksManage),
+    ("get_webhook", Action::WebhooksManage),
+    ("create_webhook", Action::WebhooksManage),
+    ("update_webhook", Action::WebhooksManage),
+    ("delete_webhook", Action::WebhooksManage),
+    ("list_webhook_deliveries", Action::WebhooksManage),
+    ("redeliver_webhook", Action::WebhooksManage),
 ];
 
 /// Appends "Roles: …" from the role table to each operation's description.

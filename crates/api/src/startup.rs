@@ -129,6 +129,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: Option<Worker>,
+    webhook_worker: Option<crate::webhooks::Worker>,
 }
 
 impl Application {
@@ -160,6 +161,8 @@ impl Application {
         } else {
             None
         };
+        let webhook_worker =
+            config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
         let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()), tracking, wake };
         let spec = openapi();
         let prometheus = metrics()?;
@@ -206,7 +209,7 @@ impl Application {
             server = server.workers(n);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server, worker })
+        Ok(Self { port, server, worker, webhook_worker })
     }
 
     /// The port the server listens on.
@@ -215,13 +218,16 @@ impl Application {
     }
 
     /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s) and
-    /// lets the delivery worker finish the message in hand (up to 30 s).
+    /// lets the delivery and webhook workers finish the message in hand (up to 30 s).
     ///
     /// # Errors
     /// When the server fails.
     pub async fn run(self) -> std::io::Result<()> {
         let served = self.server.await;
         if let Some(w) = self.worker {
+            w.shutdown(std::time::Duration::from_secs(30)).await;
+        }
+        if let Some(w) = self.webhook_worker {
             w.shutdown(std::time::Duration::from_secs(30)).await;
         }
         served

@@ -52,6 +52,7 @@ pub mod rfm;
 pub mod segments;
 pub mod service_requests;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::HttpRequest;
 use actix_web::http::header;

@@ -24,6 +24,7 @@ pub mod segments;
 pub mod service_requests;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -49,6 +50,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     outreach::configure(cfg);
     audit::configure(cfg);
     roles::configure(cfg);
+    webhooks::configure(cfg);
 }
 
 /// Public pages outside `/api/v1` that are still part of the documented API.

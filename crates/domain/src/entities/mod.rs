@@ -31,3 +31,5 @@ pub mod service_request;
 pub mod service_update;
 pub mod setting;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

@@ -119,6 +119,8 @@ pub enum Action {
     MarketingWrite,
     /// Record or lift a customer's opt-out of a channel (SMS STOP replies, requests).
     OptOutsWrite,
+    /// Subscribe URLs to events, read and redeliver their deliveries.
+    WebhooksManage,
 }
 
 impl Action {
@@ -153,6 +155,7 @@ impl Action {
             Action::MarketingRead => "marketing:read",
             Action::MarketingWrite => "marketing:write",
             Action::OptOutsWrite => "opt_outs:write",
+            Action::WebhooksManage => "webhooks:manage",
         }
     }
 }
@@ -199,6 +202,7 @@ pub const PERMISSIONS: &[(Action, &[(Role, Scope)])] = &[
     (Action::MarketingRead, &[(Admin, All), (Manager, All), (Marketing, All)]),
     (Action::MarketingWrite, &[(Admin, All), (Manager, All), (Marketing, All)]),
     (Action::OptOutsWrite, &[(Admin, All), (Manager, All), (Sales, Own), (Marketing, All), (Support, All)]),
+    (Action::WebhooksManage, &[(Admin, All)]),
 ];
 
 /// The scope a role has for an action, or `None` when it may not do it at all.
@@ -315,11 +319,12 @@ mod tests {
     }
 
     #[test]
-    fn only_admins_manage_users_and_keys() {
+    fn only_admins_manage_users_keys_and_webhooks() {
         for role in Role::ALL {
             let ok = grant(role, Action::UsersManage).is_some();
             assert_eq!(ok, role == Admin, "{role}");
             assert_eq!(grant(role, Action::ApiKeysManage).is_some(), role == Admin);
+            assert_eq!(grant(role, Action::WebhooksManage).is_some(), role == Admin);
         }
     }
 

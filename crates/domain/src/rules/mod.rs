@@ -8,3 +8,4 @@ pub mod sla;
 pub mod template;
 pub mod transitions;
 pub mod validate;
+pub mod webhooks;

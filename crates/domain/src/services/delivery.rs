@@ -284,6 +284,8 @@ pub async fn finish_campaigns(db: &DatabaseConnection) -> Result<u64> {
             .count(db)
             .await?;
         if pending == 0 {
+            // The completion and its webhook event commit together.
+            let txn = db.begin().await?;
             let res = campaign::Entity::update_many()
                 .set(campaign::ActiveModel {
                     status: Set("completed".into()),
@@ -294,8 +296,15 @@ pub async fn finish_campaigns(db: &DatabaseConnection) -> Result<u64> {
                 .col_expr(campaign::Column::Version, Expr::col(campaign::Column::Version).add(1))
                 .filter(campaign::Column::Id.eq(c.id))
                 .filter(campaign::Column::Status.eq("running"))
-                .exec(db)
+                .exec(&txn)
                 .await?;
+            if res.rows_affected == 1
+                && let Some(m) = campaign::Entity::find_by_id(c.id).one(&txn).await?
+            {
+                let done_campaign = crate::services::campaigns::Campaign::from(m);
+                crate::services::webhooks::emit(&txn, "campaign.completed", &done_campaign).await?;
+            }
+            txn.commit().await?;
             done += res.rows_affected;
         }
     }

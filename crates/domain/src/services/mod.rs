@@ -29,6 +29,7 @@ pub mod service_requests;
 pub mod timeline;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 

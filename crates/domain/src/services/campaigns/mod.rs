@@ -296,6 +296,9 @@ async fn change_status(
         Change { entity: "campaign", entity_id: id, action: to, before: snapshot(&before), after: snapshot(&after) },
     )
     .await?;
+    if to == "completed" {
+        crate::services::webhooks::emit(&txn, "campaign.completed", &after).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }

@@ -152,6 +152,7 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
     let txn = db.begin().await?;
     let mut changes = Vec::with_capacity(rows.len());
     let at = utc(now());
+    let hooks = crate::services::webhooks::Subscribers::load(&txn).await?;
     for row in rows {
         let id = insert(&txn, row.customer.clone()).await?;
         let c = row.customer;
@@ -172,6 +173,7 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
             updated_at: at,
             version: 1,
         };
+        hooks.emit(&txn, "customer.created", &created).await?;
         changes.push(Change {
             entity: "customer",
             entity_id: id,

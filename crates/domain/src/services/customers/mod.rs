@@ -108,6 +108,7 @@ pub(crate) async fn create_in(txn: &impl ConnectionTrait, actor: &Actor, input: 
         Change { entity: "customer", entity_id: created.id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
+    crate::services::webhooks::emit(txn, "customer.created", &created).await?;
     Ok(id)
 }
 
@@ -228,6 +229,7 @@ pub async fn update(
         },
     )
     .await?;
+    crate::services::webhooks::emit(&txn, "customer.updated", &after).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -263,6 +265,7 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64, expected: O
         Change { entity: "customer", entity_id: id, action: "delete", before: snapshot(&before), after: None },
     )
     .await?;
+    crate::services::webhooks::emit(&txn, "customer.deleted", &before).await?;
     txn.commit().await?;
     Ok(())
 }

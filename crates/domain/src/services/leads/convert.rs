@@ -125,6 +125,7 @@ pub async fn convert(db: &DatabaseConnection, actor: &Actor, id: i64, opts: Conv
     )
     .await?;
     let customer = customers::load_in(&txn, customer_id).await?;
+    crate::services::webhooks::emit(&txn, "lead.converted", &lead).await?;
     txn.commit().await?;
     Ok(Converted { lead, customer, customer_linked: linked, opportunity })
 }

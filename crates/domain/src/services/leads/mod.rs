@@ -241,6 +241,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewLead) -> R
         Change { entity: "lead", entity_id: id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
+    crate::services::webhooks::emit(&txn, "lead.created", &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -326,6 +327,7 @@ pub async fn update(
         Change { entity: "lead", entity_id: id, action: "update", before: snapshot(&before), after: snapshot(&after) },
     )
     .await?;
+    crate::services::webhooks::emit(&txn, "lead.updated", &after).await?;
     txn.commit().await?;
     Ok(after)
 }

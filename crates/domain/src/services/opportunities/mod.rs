@@ -349,6 +349,9 @@ async fn apply(
         },
     )
     .await?;
+    if stage_changed {
+        crate::services::webhooks::emit(txn, "opportunity.stage_changed", &after).await?;
+    }
     Ok(after)
 }
 

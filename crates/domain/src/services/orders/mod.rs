@@ -113,6 +113,7 @@ async fn insert(
         Change { entity: "order", entity_id: id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
+    crate::services::webhooks::emit(txn, "order.created", &created).await?;
     Ok(created)
 }
 

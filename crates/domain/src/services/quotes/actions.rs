@@ -105,6 +105,9 @@ async fn decide(
         Change { entity: "quote", entity_id: id, action, before: snapshot(&before), after: snapshot(&after) },
     )
     .await?;
+    if to == "accepted" {
+        crate::services::webhooks::emit(&txn, "quote.accepted", &after).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }

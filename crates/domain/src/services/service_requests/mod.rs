@@ -281,6 +281,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewRequest) -
         Change { entity: "service_request", entity_id: id, action: "create", before: None, after: snapshot(&created) },
     )
     .await?;
+    crate::services::webhooks::emit(&txn, "service_request.created", &created).await?;
     txn.commit().await?;
     Ok(created)
 }

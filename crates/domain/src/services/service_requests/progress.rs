@@ -48,6 +48,10 @@ async fn save(
         },
     )
     .await?;
+    crate::services::webhooks::emit(txn, "service_request.updated", &after).await?;
+    if after.status == "resolved" && cur.status != "resolved" {
+        crate::services::webhooks::emit(txn, "service_request.resolved", &after).await?;
+    }
     Ok(after)
 }
 

@@ -1,0 +1,85 @@
+//! The outbox side of webhooks: an event becomes one delivery row per matching active
+//! subscription, written with the caller's connection — inside the transaction of the
+//! change that caused it, so that a rolled-back change announces nothing and a committed
+//! one is always announced.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+use super::events_of;
+use crate::entities::{webhook, webhook_delivery};
+use crate::error::{DomainError, Result};
+use crate::rules::webhooks::matches;
+use crate::time::{now, utc};
+
+/// The body of every delivery.
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    created_at: DateTime<Utc>,
+    data: &'a T,
+}
+
+/// The active subscriptions with their event patterns, read once for a use case that
+/// emits many events (an import).
+pub struct Subscribers(Vec<(i64, Vec<String>)>);
+
+impl Subscribers {
+    /// Reads the active subscriptions.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self> {
+        let rows = webhook::Entity::find().filter(webhook::Column::Active.eq(true)).all(db).await?;
+        Ok(Self(rows.into_iter().map(|m| (m.id, events_of(&m))).collect()))
+    }
+
+    /// Queues `event` with `data` (the resource) for every subscription that wants it.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn emit(&self, db: &impl ConnectionTrait, event: &str, data: &impl Serialize) -> Result<()> {
+        let targets: Vec<i64> =
+            self.0.iter().filter(|(_, ps)| ps.iter().any(|p| matches(p, event))).map(|(id, _)| *id).collect();
+        if targets.is_empty() {
+            return Ok(());
+        }
+        let at = now();
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let envelope = Envelope { id: &event_id, event_type: event, created_at: utc(at), data };
+        let payload =
+            serde_json::to_string(&envelope).map_err(|e| DomainError::Internal(format!("webhook payload: {e}")))?;
+        let rows = targets.into_iter().map(|webhook_id| webhook_delivery::ActiveModel {
+            webhook_id: Set(webhook_id),
+            event_id: Set(event_id.clone()),
+            event_type: Set(event.to_owned()),
+            payload: Set(payload.clone()),
+            status: Set("queued".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(at),
+            claimed_until: Set(None),
+            claimed_by: Set(None),
+            response_code: Set(None),
+            last_error: Set(None),
+            redelivery_of: Set(None),
+            created_at: Set(at),
+            last_attempt_at: Set(None),
+            delivered_at: Set(None),
+            ..Default::default()
+        });
+        webhook_delivery::Entity::insert_many(rows).exec(db).await?;
+        Ok(())
+    }
+}
+
+/// Queues `event` for every active subscription that wants it, in the caller's
+/// transaction. `data` is the resource the event is about.
+///
+/// # Errors
+/// Database failures.
+pub async fn emit(db: &impl ConnectionTrait, event: &str, data: &impl Serialize) -> Result<()> {
+    Subscribers::load(db).await?.emit(db, event, data).await
+}
