@@ -95,22 +95,28 @@ fn parse_row(
     }
 }
 
-/// Imports customers from CSV text with a header row of [`IMPORT_COLUMNS`].
-///
-/// Tags are separated by `;`. A row without a source gets `import`. Nothing is
-/// written unless every row is valid and no email is taken (in the file or already).
+/// A CSV file read and checked row by row, before the database is asked anything.
+#[derive(Debug)]
+pub struct ParsedImport {
+    /// Valid rows with their line.
+    pub rows: Vec<(u64, NewCustomer)>,
+    /// Every problem found, with its line.
+    pub errors: Vec<FieldError>,
+}
+
+/// Reads CSV text with a header row of [`IMPORT_COLUMNS`]: every row is checked on
+/// its own and against the earlier rows (repeated emails). Pure: any input gives rows
+/// and errors or a rejected header, never a panic (a property test feeds it noise).
 ///
 /// # Errors
-/// `Forbidden`; `ImportRejected` listing every bad row with its line; database failures.
-pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Result<ImportReport> {
-    actor.require(Action::CustomersImport)?;
+/// `ImportRejected` for an unreadable or wrong header.
+pub fn parse_csv(data: &[u8], today: NaiveDate) -> Result<ParsedImport> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(data);
     let headers = reader
         .headers()
         .map_err(|e| DomainError::ImportRejected(vec![FieldError::at_line(1, "file", e.to_string())]))?
         .clone();
     let cols = header_index(&headers)?;
-    let today = today();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
@@ -132,12 +138,26 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
             }
             first_line_of.insert(key, line);
         }
-        rows.push(Row { line, customer });
+        rows.push((line, customer));
     }
     if rows.is_empty() && errors.is_empty() {
         errors.push(FieldError::at_line(2, "file", "has no data rows"));
     }
-    let keys: Vec<String> = first_line_of.keys().cloned().collect();
+    Ok(ParsedImport { rows, errors })
+}
+
+/// Imports customers from CSV text with a header row of [`IMPORT_COLUMNS`].
+///
+/// Tags are separated by `;`. A row without a source gets `import`. Nothing is
+/// written unless every row is valid and no email is taken (in the file or already).
+///
+/// # Errors
+/// `Forbidden`; `ImportRejected` listing every bad row with its line; database failures.
+pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Result<ImportReport> {
+    actor.require(Action::CustomersImport)?;
+    let ParsedImport { rows, mut errors } = parse_csv(data, today())?;
+    let rows: Vec<Row> = rows.into_iter().map(|(line, customer)| Row { line, customer }).collect();
+    let keys: Vec<String> = rows.iter().filter_map(|r| r.customer.email.as_ref().map(|e| e.to_lowercase())).collect();
     let taken = repo::ids_by_emails(db, &keys).await?;
     for row in &rows {
         if let Some(id) = row.customer.email.as_ref().and_then(|e| taken.get(&e.to_lowercase())) {

@@ -5,7 +5,7 @@ mod import;
 mod model;
 
 pub use export::{EXPORT_HEADER, export_chunk};
-pub use import::{IMPORT_COLUMNS, ImportReport, import_csv};
+pub use import::{IMPORT_COLUMNS, ImportReport, ParsedImport, import_csv, parse_csv};
 pub use model::{Customer, CustomerChanges, NewCustomer, SOURCES};
 
 use chrono::{NaiveDate, Utc};
