@@ -49,7 +49,9 @@ run_e2e() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export RAPPORT_DATABASE_URL="sqlite://$tmp/e2e.db?mode=rwc"
   "$target/debug/rapport" seed --customers 200 --seed 42 >"$tmp/seed.log" 2>&1 || { cat "$tmp/seed.log"; return 1; }
-  RAPPORT_BIND="127.0.0.1:$port" RAPPORT_STATIC_DIR="$FE/dist" "$target/debug/rapport" serve >"$tmp/serve.log" 2>&1 &
+  # Webhooks may point at loopback: the browser test subscribes http://127.0.0.1:9/hook, as a
+  # public host cannot be resolved on a closed network and the server checks it at save time.
+  RAPPORT_ALLOW_PRIVATE_WEBHOOKS=1 RAPPORT_BIND="127.0.0.1:$port" RAPPORT_STATIC_DIR="$FE/dist" "$target/debug/rapport" serve >"$tmp/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$port/health" >/dev/null && break

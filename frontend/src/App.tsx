@@ -32,6 +32,9 @@ const CampaignEditPage = lazy(() => import('./features/marketing/CampaignEditPag
 const CampaignDetailPage = lazy(() => import('./features/marketing/CampaignDetailPage').then((m) => ({ default: m.CampaignDetailPage })));
 const ComparePage = lazy(() => import('./features/marketing/ComparePage').then((m) => ({ default: m.ComparePage })));
 const RelatedProductsPage = lazy(() => import('./features/products/RelatedProductsPage').then((m) => ({ default: m.RelatedProductsPage })));
+const WebhooksPage = lazy(() => import('./features/admin/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const WebhookDeliveriesPage = lazy(() => import('./features/admin/WebhookDeliveriesPage').then((m) => ({ default: m.WebhookDeliveriesPage })));
+const RolesPage = lazy(() => import('./features/admin/RolesPage').then((m) => ({ default: m.RolesPage })));
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -89,6 +92,9 @@ export function App() {
           <Route path="admin/users" element={<UsersPage />} />
           <Route path="admin/api-keys" element={<ApiKeysPage />} />
           <Route path="admin/audit" element={<AuditLogPage />} />
+          <Route path="admin/webhooks" element={<WebhooksPage />} />
+          <Route path="admin/webhooks/:id/deliveries" element={<WebhookDeliveriesPage />} />
+          <Route path="admin/roles" element={<RolesPage />} />
           <Route path="service/csat" element={<CsatPage />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:id" element={<OrderDetailPage />} />

@@ -10,7 +10,10 @@ export function AdminTabs() {
   const tabs = [
     { to: '/admin/users', label: t('admin.users'), ok: can(user?.role, 'users:manage') },
     { to: '/admin/api-keys', label: t('admin.apiKeys'), ok: can(user?.role, 'api_keys:manage') },
+    { to: '/admin/webhooks', label: t('admin.webhooks'), ok: can(user?.role, 'webhooks:manage') },
     { to: '/admin/audit', label: t('nav.audit'), ok: can(user?.role, 'audit:read') },
+    // Anyone signed in may read the role table.
+    { to: '/admin/roles', label: t('admin.roles'), ok: true },
   ];
   return (
     <Nav variant="tabs" className="mb-3">
