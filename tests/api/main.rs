@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod campaign_stats;
 mod campaigns;
+mod concurrency;
 mod customers;
 mod customers_io;
 mod customers_list;

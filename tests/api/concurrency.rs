@@ -1,0 +1,68 @@
+//! Optimistic concurrency under load: many writers, one record, `If-Match`.
+use rapport_domain::Role;
+use rapport_tests::{Session, TestApp, db_tests, read};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn patch_if_match(s: &Session<'_>, path: &str, version: i64, body: &Value) -> (StatusCode, Value) {
+    read(s.request(Method::PATCH, path).header("If-Match", format!("\"{version}\"")).json(body).send().await.unwrap())
+        .await
+}
+
+async fn exactly_one_concurrent_patch_wins_each_version(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    let c = s.create_customer(json!({ "name": "Contended Co" })).await;
+    let path = format!("/api/v1/customers/{}", c["id"]);
+    for version in 1..=3_i64 {
+        let writes = (0..20).map(|i| {
+            let body = json!({ "notes": format!("writer {i} at version {version}") });
+            let path = path.clone();
+            let s = &s;
+            async move { patch_if_match(s, &path, version, &body).await }
+        });
+        let results = futures_util::future::join_all(writes).await;
+        let winners: Vec<&Value> = results.iter().filter(|(st, _)| *st == StatusCode::OK).map(|(_, b)| b).collect();
+        let stale = results.iter().filter(|(st, b)| *st == StatusCode::PRECONDITION_FAILED && b["code"] == "stale_version");
+        assert_eq!(winners.len(), 1, "one winner for version {version}: {results:?}");
+        assert_eq!(stale.count(), 19, "the others are told the version is stale");
+        assert_eq!(winners[0]["version"], version + 1);
+        let (_, now) = read(s.get(&path).await).await;
+        assert_eq!(now["notes"], winners[0]["notes"], "the stored record is the winner's");
+        assert_eq!(now["version"], version + 1);
+    }
+}
+
+async fn writers_that_reread_on_412_lose_no_update(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    let c = s.create_customer(json!({ "name": "Tagged Co", "tags": [] })).await;
+    let path = format!("/api/v1/customers/{}", c["id"]);
+    let writers = (0..8).map(|i| {
+        let path = path.clone();
+        let s = &s;
+        async move {
+            let mine = format!("writer-{i}");
+            for attempt in 0..200 {
+                let (_, current) = read(s.get(&path).await).await;
+                let mut tags: Vec<Value> = current["tags"].as_array().unwrap().clone();
+                tags.push(json!(mine));
+                let version = current["version"].as_i64().unwrap();
+                let (status, body) = patch_if_match(s, &path, version, &json!({ "tags": tags })).await;
+                match status {
+                    StatusCode::OK => return attempt,
+                    StatusCode::PRECONDITION_FAILED => continue,
+                    other => panic!("writer {i}: unexpected {other}: {body}"),
+                }
+            }
+            panic!("writer {i} never got through");
+        }
+    });
+    let attempts = futures_util::future::join_all(writers).await;
+    let (_, last) = read(s.get(&path).await).await;
+    let mut tags: Vec<String> = last["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+    tags.sort();
+    let expected: Vec<String> = (0..8).map(|i| format!("writer-{i}")).collect();
+    assert_eq!(tags, expected, "every writer's tag is there (attempts per writer: {attempts:?})");
+    assert_eq!(last["version"], 9, "eight successful writes on version 1");
+}
+
+db_tests!(exactly_one_concurrent_patch_wins_each_version, writers_that_reread_on_412_lose_no_update);
