@@ -22,7 +22,8 @@ async fn exactly_one_concurrent_patch_wins_each_version(app: TestApp) {
         });
         let results = futures_util::future::join_all(writes).await;
         let winners: Vec<&Value> = results.iter().filter(|(st, _)| *st == StatusCode::OK).map(|(_, b)| b).collect();
-        let stale = results.iter().filter(|(st, b)| *st == StatusCode::PRECONDITION_FAILED && b["code"] == "stale_version");
+        let stale =
+            results.iter().filter(|(st, b)| *st == StatusCode::PRECONDITION_FAILED && b["code"] == "stale_version");
         assert_eq!(winners.len(), 1, "one winner for version {version}: {results:?}");
         assert_eq!(stale.count(), 19, "the others are told the version is stale");
         assert_eq!(winners[0]["version"], version + 1);
@@ -58,7 +59,8 @@ async fn writers_that_reread_on_412_lose_no_update(app: TestApp) {
     });
     let attempts = futures_util::future::join_all(writers).await;
     let (_, last) = read(s.get(&path).await).await;
-    let mut tags: Vec<String> = last["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+    let mut tags: Vec<String> =
+        last["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
     tags.sort();
     let expected: Vec<String> = (0..8).map(|i| format!("writer-{i}")).collect();
     assert_eq!(tags, expected, "every writer's tag is there (attempts per writer: {attempts:?})");

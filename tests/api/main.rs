@@ -17,6 +17,7 @@ mod delivery;
 mod forecast;
 mod idempotency;
 mod leads;
+mod lifecycle;
 mod opportunities;
 mod order_import;
 mod orders;

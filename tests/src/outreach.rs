@@ -182,6 +182,41 @@ impl ServerProcess {
         Self { child: cmd.spawn().expect("start rapport serve") }
     }
 
+    /// Starts `rapport serve` on a free port it names; returns once `/ready` answers.
+    pub async fn start_http(database_url: &str, env: &[(&str, String)]) -> (Self, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut env = env.to_vec();
+        env.push(("RAPPORT_BIND", format!("127.0.0.1:{port}")));
+        let server = Self::start(database_url, &env);
+        let address = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if client.get(format!("{address}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
+                return (server, address);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("rapport serve did not get ready at {address}");
+    }
+
+    /// Sends SIGTERM (a graceful stop).
+    pub fn terminate(&self) {
+        let ok = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap().success();
+        assert!(ok, "kill -TERM");
+    }
+
+    /// Waits for the process to end by itself; its exit status.
+    pub fn wait_exit(mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(std::time::Instant::now() < deadline, "the server did not stop within {within:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// SIGKILL: no shutdown, no cleanup — a crash.
     pub fn kill(mut self) {
         self.child.kill().expect("kill the server");
