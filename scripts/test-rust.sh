@@ -16,6 +16,8 @@ if [ ! -x .venv-test/bin/python ] || ! .venv-test/bin/python -c 'import aiosmtpd
 fi
 # The crash tests start the real binary as a child process and kill it.
 cargo build -q -p rapport-api --bin rapport
+echo "the role × operation matrix the server enforces (tests/api/role_matrix.rs calls each cell):"
+"${CARGO_TARGET_DIR:-target}/debug/rapport" role-matrix
 
 echo "black-box tests on: $backends"
 if [ ${#skips[@]} -gt 0 ]; then

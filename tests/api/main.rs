@@ -28,6 +28,7 @@ mod quotes;
 mod recommendations;
 mod rfm;
 mod rfm_filter;
+mod role_matrix;
 mod sales_rollups;
 mod segments;
 mod service_rating;

@@ -43,6 +43,8 @@ pub enum Command {
     },
     /// Print the OpenAPI document (what `make openapi` writes to openapi/openapi.json).
     Openapi,
+    /// Print the role × operation matrix (Markdown) that the server enforces.
+    RoleMatrix,
 }
 
 /// Administrator commands.
@@ -127,6 +129,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("admin {} created with id {}", u.email, u.id);
         }
         Command::Openapi => print!("{}", openapi_json()?),
+        Command::RoleMatrix => print!("{}", crate::openapi::role_matrix(&crate::openapi())),
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Rapport's HTTP face: routes, auth, problem+json errors, the OpenAPI document and
 //! the `rapport` command line. Handlers are thin; the domain crate does the work.
 
+pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod config;

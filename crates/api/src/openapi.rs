@@ -61,6 +61,9 @@ impl Modify for Security {
     }
 }
 
+/// Operations any signed-in caller may use: they need no action of the role table.
+pub const SIGNED_IN_OPERATIONS: &[&str] = &["list_roles"];
+
 /// Which action of the role table each operation needs (operation id → action).
 pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("list_customers", Action::CustomersRead),
@@ -188,8 +191,12 @@ pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
         let ops = [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete, &mut item.put];
         for op in ops.into_iter().flatten() {
             let Some(id) = op.operation_id.as_deref() else { continue };
-            if let Some((_, action)) = OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) {
-                let roles = format!("Roles: {}", describe(*action));
+            let roles = match OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) {
+                Some((_, action)) => Some(format!("Roles: {}", describe(*action))),
+                None if SIGNED_IN_OPERATIONS.contains(&id) => Some("Roles: `any signed-in caller`".to_owned()),
+                None => None,
+            };
+            if let Some(roles) = roles {
                 op.description = Some(match op.description.take() {
                     Some(d) if !d.is_empty() => format!("{d}\n\n{roles}"),
                     _ => roles,
@@ -214,6 +221,43 @@ fn idempotency_key() -> utoipa::openapi::path::Parameter {
         ))
         .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
         .build()
+}
+
+/// The role × operation matrix as a Markdown table (README, CI log): for every
+/// role-checked operation, `all`, `own` (only records the caller owns) or `—` per role.
+pub fn role_matrix(doc: &utoipa::openapi::OpenApi) -> String {
+    use rapport_domain::Role;
+    use rapport_domain::rules::access::{Scope, grant};
+    let mut rows = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in ops {
+            let Some(id) = op.as_ref().and_then(|o| o.operation_id.as_deref()) else { continue };
+            let Some((_, action)) = OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) else { continue };
+            let cells: Vec<&str> = Role::ALL
+                .iter()
+                .map(|r| match grant(*r, *action) {
+                    Some(Scope::All) => "all",
+                    Some(Scope::Own) => "own",
+                    None => "—",
+                })
+                .collect();
+            rows.push(format!("| `{method} {path}` | `{}` | {} |", action.as_str(), cells.join(" | ")));
+        }
+    }
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let mut out = format!("| operation | action | {} |\n|---|---|{}\n", roles.join(" | "), "---|".repeat(roles.len()));
+    for r in rows {
+        out.push_str(&r);
+        out.push('\n');
+    }
+    out
 }
 
 fn problem(description: &str) -> RefOr<Response> {

@@ -165,6 +165,7 @@ impl Application {
             config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
         let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()), tracking, wake };
         let spec = openapi();
+        let operations = crate::access::OperationTable::from_doc(&spec);
         let prometheus = metrics()?;
         let spa = config.static_dir.join("index.html").is_file();
         let workers = config.workers;
@@ -172,11 +173,13 @@ impl Application {
             let (app, _) = App::new()
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(config.clone()))
+                .app_data(web::Data::new(operations.clone()))
                 .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(error::json_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(PAYLOAD_LIMIT))
                 .wrap(actix_web::middleware::from_fn(crate::idempotency::middleware))
+                .wrap(actix_web::middleware::from_fn(crate::access::middleware))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
