@@ -27,6 +27,8 @@ mod recommendations;
 mod rfm;
 mod rfm_filter;
 mod sales_rollups;
+mod security;
+mod security_headers;
 mod segments;
 mod service_rating;
 mod service_requests;

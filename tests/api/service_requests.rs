@@ -71,7 +71,8 @@ async fn every_status_move_follows_the_table(app: TestApp) {
     .await;
     assert_eq!((status, r2["status"].as_str()), (StatusCode::OK, Some("assigned")));
     // The unassigned queue: `assigned=false` lists requests nobody has yet.
-    let waiting = open_request(&manager, json!({ "customer_id": c["id"], "subject": "Waiting", "channel": "web" })).await;
+    let waiting =
+        open_request(&manager, json!({ "customer_id": c["id"], "subject": "Waiting", "channel": "web" })).await;
     assert_eq!(waiting["assignee_id"], agent, "auto-assigned now that an agent exists");
     let (_, unassigned) = read(manager.get("/api/v1/service-requests?assigned=false").await).await;
     assert_eq!(unassigned["items"].as_array().unwrap().len(), 0, "{unassigned}");

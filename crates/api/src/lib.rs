@@ -10,7 +10,9 @@ pub mod error;
 pub mod idempotency;
 pub mod openapi;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod state;
+pub mod throttle;
 
 pub use startup::{Application, connect, openapi};

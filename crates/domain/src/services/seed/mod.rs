@@ -13,13 +13,13 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::Role;
 use crate::entities::{customer, product};
 use crate::error::Result;
 use crate::repo::customers as customer_repo;
 use crate::repo::users as user_repo;
 use crate::services::users::{self, NewUser};
 use crate::time::now;
-use crate::{Actor, Role};
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
@@ -239,7 +239,6 @@ async fn resync_sequence(db: &impl ConnectionTrait, table: &str) -> Result<()> {
 /// Database failures.
 pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedReport> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let system = Actor::system();
     let logins = demo_logins();
     let mut owners = Vec::new();
     let mut agents = Vec::new();
@@ -253,7 +252,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
                     role: login.role,
                     password: login.password.clone(),
                 };
-                users::create(db, &system, input).await?.id
+                users::create_demo(db, input).await?.id
             }
         };
         match login.role {
