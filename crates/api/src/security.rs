@@ -59,10 +59,10 @@ pub async fn audit_denials(
     }
     let http = res.request();
     let actor = http.extensions().get::<AuthUser>().map(|a| a.0.clone());
-    if let (Some(actor), Some(state)) = (actor, http.app_data::<web::Data<AppState>>()) {
-        if let Err(e) = audit::record_denial(&state.db, &actor, http.method().as_str(), http.path()).await {
-            tracing::warn!(error = %e, "recording a refused request failed");
-        }
+    if let (Some(actor), Some(state)) = (actor, http.app_data::<web::Data<AppState>>())
+        && let Err(e) = audit::record_denial(&state.db, &actor, http.method().as_str(), http.path()).await
+    {
+        tracing::warn!(error = %e, "recording a refused request failed");
     }
     Ok(res)
 }
