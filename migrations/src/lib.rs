@@ -14,6 +14,7 @@ mod m20261125_000008_customer_products;
 mod m20261125_000010_marketing;
 mod m20261125_000011_webhooks;
 mod m20261125_000012_security;
+mod m20261125_000013_auth;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_marketing::Migration),
             Box::new(m20261125_000011_webhooks::Migration),
             Box::new(m20261125_000012_security::Migration),
+            Box::new(m20261125_000013_auth::Migration),
         ]
     }
 }

@@ -18,7 +18,8 @@ async fn every_change_is_audited_with_before_and_after(app: TestApp) {
     assert_eq!(update["before"]["city"], "Hangzhou");
     assert_eq!(update["after"]["city"], "Nanjing");
     assert_eq!(update["actor_id"], admin.user_id);
-    let (_, by_user) = read(admin.get(&format!("/api/v1/audit-log?user_id={}&per_page=1", admin.user_id)).await).await;
+    let (_, by_user) =
+        read(admin.get(&format!("/api/v1/audit-log?entity=customer&user_id={}&per_page=1", admin.user_id)).await).await;
     assert_eq!(by_user["total"], 3);
     assert_eq!(by_user["items"].as_array().unwrap().len(), 1);
     let (_, none) = read(admin.get("/api/v1/audit-log?from=2999-01-01T00:00:00Z").await).await;

@@ -30,6 +30,8 @@ mod rfm;
 mod rfm_filter;
 mod role_matrix;
 mod sales_rollups;
+mod security;
+mod security_headers;
 mod segments;
 mod service_rating;
 mod service_requests;

@@ -160,6 +160,8 @@ impl TestApp {
                 retry_base: std::time::Duration::from_millis(100),
                 ..Default::default()
             },
+            // Tests sign in many users from one address; the per-address limit has its own test.
+            security: rapport_api::config::SecurityConfig { login_per_minute: 10_000, ..Default::default() },
         };
         adjust(&mut config);
         let app = Application::build_with(config, db.clone()).await.expect("build app");

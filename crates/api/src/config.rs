@@ -20,6 +20,8 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// Webhook delivery.
     pub webhooks: WebhookConfig,
+    /// Sign-in throttling, tokens, CORS.
+    pub security: SecurityConfig,
 }
 
 /// How webhooks are sent.
@@ -64,6 +66,41 @@ impl Default for WebhookConfig {
     }
 }
 
+/// Sign-in throttling, access-token claims and cross-origin access.
+#[derive(Clone, Debug)]
+pub struct SecurityConfig {
+    /// `RAPPORT_LOGIN_MAX_FAILURES`: consecutive failed sign-ins that lock an account (default 5).
+    pub login_max_failures: i32,
+    /// `RAPPORT_LOGIN_LOCK_SECS`: how long the lock lasts (default 900).
+    pub login_lock: Duration,
+    /// `RAPPORT_LOGIN_RATE_PER_MINUTE`: sign-in attempts per client address and minute (default 20).
+    pub login_per_minute: u32,
+    /// `RAPPORT_TRUSTED_PROXIES`: comma list of proxy addresses whose `X-Forwarded-For`
+    /// names the client (default none: the connection's peer address is the client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `RAPPORT_CORS_ORIGINS`: comma list of origins allowed to call the API from a
+    /// browser (default none: no cross-origin access).
+    pub cors_origins: Vec<String>,
+    /// `RAPPORT_JWT_ISSUER` (default `rapport`).
+    pub jwt_issuer: String,
+    /// `RAPPORT_JWT_AUDIENCE` (default `rapport-api`).
+    pub jwt_audience: String,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            login_max_failures: 5,
+            login_lock: Duration::from_secs(15 * 60),
+            login_per_minute: 20,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+            jwt_issuer: "rapport".into(),
+            jwt_audience: "rapport-api".into(),
+        }
+    }
+}
+
 impl WebhookConfig {
     fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Self {
         let d = Self::default();
@@ -81,6 +118,41 @@ impl WebhookConfig {
             disable_after: count("RAPPORT_WEBHOOK_DISABLE_AFTER", d.disable_after),
             lease: d.lease,
             batch: d.batch,
+        }
+    }
+}
+
+/// `scheme://host[:port]` with http(s): anything else would stop the CORS middleware.
+fn valid_origin(origin: &str) -> bool {
+    let ok = url::Url::parse(origin)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.path() == "/");
+    if !ok {
+        tracing::warn!(origin, "ignoring RAPPORT_CORS_ORIGINS entry: not an http(s) origin");
+    }
+    ok
+}
+
+impl SecurityConfig {
+    fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Self {
+        let d = Self::default();
+        let num = |k: &str| var(k).and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
+        let list = |k: &str| {
+            var(k).map_or_else(Vec::new, |v| {
+                v.split(',').map(|s| s.trim().trim_end_matches('/').to_owned()).filter(|s| !s.is_empty()).collect()
+            })
+        };
+        Self {
+            login_max_failures: num("RAPPORT_LOGIN_MAX_FAILURES")
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or(d.login_max_failures),
+            login_lock: num("RAPPORT_LOGIN_LOCK_SECS").map_or(d.login_lock, Duration::from_secs),
+            login_per_minute: num("RAPPORT_LOGIN_RATE_PER_MINUTE")
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(d.login_per_minute),
+            trusted_proxies: list("RAPPORT_TRUSTED_PROXIES").iter().filter_map(|s| s.parse().ok()).collect(),
+            cors_origins: list("RAPPORT_CORS_ORIGINS").into_iter().filter(|o| valid_origin(o)).collect(),
+            jwt_issuer: var("RAPPORT_JWT_ISSUER").unwrap_or(d.jwt_issuer),
+            jwt_audience: var("RAPPORT_JWT_AUDIENCE").unwrap_or(d.jwt_audience),
         }
     }
 }
@@ -148,6 +220,7 @@ impl Config {
             workers: var("RAPPORT_WORKERS").and_then(|w| w.parse().ok()).filter(|w| *w > 0),
             delivery: DeliveryConfig::from_env(&var),
             webhooks: WebhookConfig::from_env(&var),
+            security: SecurityConfig::from_env(&var),
         }
     }
 }

@@ -76,12 +76,18 @@ pub struct ApiError {
     detail: String,
     errors: Vec<ProblemField>,
     existing_id: Option<i64>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a code from [`CODES`].
     pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
-        Self { code, detail: detail.into(), errors: Vec::new(), existing_id: None }
+        Self { code, detail: detail.into(), errors: Vec::new(), existing_id: None, retry_after: None }
+    }
+
+    /// 429 with the seconds to wait (sent as `Retry-After`).
+    pub fn rate_limited(retry_after_secs: u64, detail: impl Into<String>) -> Self {
+        Self { retry_after: Some(retry_after_secs.max(1)), ..Self::new("rate_limited", detail) }
     }
 
     /// 400 with a reason.
@@ -136,6 +142,9 @@ impl ResponseError for ApiError {
         if self.code == "unauthorized" {
             res.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        if let Some(secs) = self.retry_after {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
         res.body(body)
     }
 }
@@ -164,6 +173,7 @@ impl From<DomainError> for ApiError {
             e @ DomainError::StaleVersion { .. } => Self::new("stale_version", e.to_string()),
             DomainError::Unauthenticated(m) => Self::new("unauthorized", m),
             DomainError::Forbidden(m) => Self::new("forbidden", m),
+            e @ DomainError::Locked { retry_after_secs } => Self::rate_limited(retry_after_secs, e.to_string()),
             e @ (DomainError::Db(_) | DomainError::Internal(_)) => {
                 tracing::error!(error = ?e, "internal error");
                 Self::new("internal", "something went wrong on our side; it has been logged")
@@ -206,8 +216,53 @@ pub fn payload_error(err: error::PayloadError) -> ApiError {
     }
 }
 
-/// Unknown routes: a 404 problem.
-pub async fn not_found() -> HttpResponse {
+/// The documented paths and their methods, to tell a wrong method (405) from a wrong path (404).
+#[derive(Clone, Debug, Default)]
+pub struct KnownPaths(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl KnownPaths {
+    /// From the OpenAPI document.
+    pub fn from_spec(doc: &utoipa::openapi::OpenApi) -> Self {
+        let paths = doc.paths.paths.iter().map(|(path, item)| {
+            let ops = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            let segments = path.split('/').map(str::to_owned).collect();
+            (segments, ops.into_iter().filter(|(_, on)| *on).map(|(m, _)| m).collect())
+        });
+        Self(paths.collect())
+    }
+
+    /// The methods of the documented path that `path` matches (`{x}` matches any segment).
+    fn methods(&self, path: &str) -> Option<&[&'static str]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let fits = template.len() == parts.len()
+                && template.iter().zip(&parts).all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()));
+            fits.then_some(methods.as_slice())
+        })
+    }
+}
+
+/// Unknown routes: a 404 problem, or 405 with `Allow` when the path exists with other methods.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let known = req.app_data::<actix_web::web::Data<KnownPaths>>();
+    if let Some(methods) = known.and_then(|k| k.methods(req.path())).filter(|m| !m.is_empty()) {
+        let allow = methods.join(", ");
+        let mut res = ApiError::new(
+            "method_not_allowed",
+            format!("{} {} is not possible; allowed: {allow}", req.method(), req.path()),
+        )
+        .error_response();
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allow) {
+            res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+        }
+        return res;
+    }
     ApiError::new("not_found", "no such endpoint").error_response()
 }
 

@@ -11,8 +11,10 @@ pub mod error;
 pub mod idempotency;
 pub mod openapi;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod state;
+pub mod throttle;
 pub mod webhooks;
 
 pub use startup::{Application, connect, openapi};

@@ -293,4 +293,5 @@ problem_responses! {
     PayloadTooLarge => "413", "The body is too large (`payload_too_large`)";
     UnsupportedMediaType => "415", "Wrong Content-Type (`unsupported_media_type`)";
     Unprocessable => "422", "Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`)";
+    TooManyRequests => "429", "Too many attempts: wait the seconds in `Retry-After` (`rate_limited`)";
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
@@ -27,7 +27,9 @@ use crate::delivery::Worker;
 use crate::error::{self, ApiError};
 use crate::openapi::{ApiDoc, document_roles};
 use crate::routes;
+use crate::security;
 use crate::state::AppState;
+use crate::throttle::LoginThrottle;
 
 /// Largest JSON body.
 pub const JSON_LIMIT: usize = 1024 * 1024;
@@ -163,8 +165,12 @@ impl Application {
         };
         let webhook_worker =
             config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
-        let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()), tracking, wake };
+        let sec = &config.security;
+        let jwt = JwtKeys::with_claims(secret.as_bytes(), &sec.jwt_issuer, &sec.jwt_audience);
+        let state = AppState { db, jwt, tracking, wake };
+        let throttle = web::Data::new(LoginThrottle::new(sec));
         let spec = openapi();
+        let known = web::Data::new(error::KnownPaths::from_spec(&spec));
         let operations = crate::access::OperationTable::from_doc(&spec);
         let prometheus = metrics()?;
         let spa = config.static_dir.join("index.html").is_file();
@@ -178,14 +184,14 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(PAYLOAD_LIMIT))
-                .wrap(actix_web::middleware::from_fn(crate::idempotency::middleware))
-                .wrap(actix_web::middleware::from_fn(crate::access::middleware))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer"))
-                        .add(("X-Frame-Options", "DENY")),
-                )
+                .app_data(throttle.clone())
+                .app_data(known.clone())
+                // Inner to outer: idempotency, the role check, auditing of denials, CORS, headers.
+                .wrap(from_fn(crate::idempotency::middleware))
+                .wrap(from_fn(crate::access::middleware))
+                .wrap(from_fn(security::audit_denials))
+                .wrap(security::cors(&config.security.cors_origins))
+                .wrap(security::headers())
                 .wrap(prometheus.clone())
                 .wrap(TracingLogger::default())
                 .into_utoipa_app()

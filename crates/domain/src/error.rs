@@ -77,6 +77,12 @@ pub enum DomainError {
     /// The actor's role does not allow this action.
     #[error("{0}")]
     Forbidden(String),
+    /// Sign-in is locked after repeated failures; it lifts by itself.
+    #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
+    Locked {
+        /// Seconds until the lock lifts.
+        retry_after_secs: u64,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Db(#[from] DbErr),

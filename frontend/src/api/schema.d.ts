@@ -255,7 +255,8 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description The response carries the key once; only its hash is stored.
+         * @description The response carries the key once; only its hash is stored. A `read_only` key may
+         *     only GET and HEAD.
          *
          *     Roles: `api_keys:manage`: admin
          */
@@ -322,6 +323,8 @@ export interface paths {
         /**
          * Sign in
          * @description A wrong email and a wrong password give the same answer after the same work.
+         *     Consecutive failures lock the account for a while (429 with `Retry-After`, even with
+         *     the right password); each client address has a limited number of attempts a minute.
          */
         post: operations["login"];
         delete?: never;
@@ -361,6 +364,28 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password
+         * @description Needs the current password (422 on `current_password` when it is wrong). The new one
+         *     follows the password policy. Every session of the user ends: refresh tokens are
+         *     revoked and access tokens issued before stop working; sign in again.
+         */
+        post: operations["change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2148,6 +2173,8 @@ export interface components {
             name: string;
             /** @description The key's first characters, to recognise it. */
             prefix: string;
+            /** @description Only GET and HEAD; any other method is refused (403). */
+            read_only: boolean;
             /** Format: date-time */
             revoked_at?: string | null;
             role: components["schemas"]["RoleName"];
@@ -2155,6 +2182,8 @@ export interface components {
         /** @description A new API key. */
         ApiKeyCreate: {
             name: string;
+            /** @description Only reading (GET and HEAD) with the role's rights; default false. */
+            read_only?: boolean;
             /** @description The rights the key carries. */
             role: components["schemas"]["RoleName"];
         };
@@ -3216,6 +3245,12 @@ export interface components {
              * @description All matching rows (numbered paging, unless `count=false`).
              */
             total?: number | null;
+        };
+        /** @description The current password and the new one. */
+        PasswordChange: {
+            current_password: string;
+            /** @description At least 12 characters, not a common password, not containing the email's name. */
+            new_password: string;
         };
         /** @description One action and who may do it. */
         Permission: {
@@ -5714,6 +5749,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many attempts: wait the seconds in `Retry-After` (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     logout: {
@@ -5803,6 +5847,91 @@ export interface operations {
             };
             /** @description No such record, or not visible to the caller (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; sign in again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token or key is invalid (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong Content-Type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts: wait the seconds in `Retry-After` (`rate_limited`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,13 +6,37 @@ use utoipa::ToSchema;
 use super::users::User;
 
 /// Email and password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[schema(max_length = 254, example = "admin@rapport.local")]
     pub email: String,
     #[schema(max_length = 128, example = "admin-demo-pass")]
     pub password: String,
+}
+
+// Debug without the secret: a logged request body must not carry the password.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+/// The current password and the new one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[schema(max_length = 128)]
+    pub current_password: String,
+    /// At least 12 characters, not a common password, not containing the email's name.
+    #[schema(min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange").finish_non_exhaustive()
+    }
 }
 
 /// A refresh token to rotate or revoke.

@@ -129,6 +129,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Only GET and HEAD; any other method is refused (403).
+    pub read_only: bool,
 }
 
 impl From<api_keys::ApiKey> for ApiKey {
@@ -142,6 +144,7 @@ impl From<api_keys::ApiKey> for ApiKey {
             created_at: k.created_at,
             last_used_at: k.last_used_at,
             revoked_at: k.revoked_at,
+            read_only: k.read_only,
         }
     }
 }
@@ -154,6 +157,9 @@ pub struct ApiKeyCreate {
     pub name: String,
     /// The rights the key carries.
     pub role: RoleName,
+    /// Only reading (GET and HEAD) with the role's rights; default false.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// A new API key with its secret, shown only this once.

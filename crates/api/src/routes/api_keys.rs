@@ -31,7 +31,8 @@ async fn list_api_keys(user: AuthUser, state: Data<AppState>) -> Result<Json<Api
 
 /// Create an API key
 ///
-/// The response carries the key once; only its hash is stored.
+/// The response carries the key once; only its hash is stored. A `read_only` key may
+/// only GET and HEAD.
 #[utoipa::path(
     tag = "api-keys",
     request_body = ApiKeyCreate,
@@ -48,7 +49,7 @@ async fn create_api_key(
     body: Json<ApiKeyCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let (key, secret) = svc::create(&state.db, &user.0, &b.name, b.role.into()).await?;
+    let (key, secret) = svc::create(&state.db, &user.0, &b.name, b.role.into(), b.read_only).await?;
     Ok(HttpResponse::Created().json(ApiKeyCreated { api_key: key.into(), key: secret }))
 }
 

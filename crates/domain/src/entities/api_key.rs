@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTime,
     pub last_used_at: Option<DateTime>,
     pub revoked_at: Option<DateTime>,
+    /// A read-only key may only GET and HEAD.
+    pub read_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

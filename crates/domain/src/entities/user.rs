@@ -17,6 +17,8 @@ pub struct Model {
     pub failed_logins: i32,
     /// Sign-in is refused until then.
     pub locked_until: Option<DateTime>,
+    /// Raised when the password, role or active flag changes: older access tokens stop working.
+    pub token_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

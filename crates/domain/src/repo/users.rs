@@ -1,5 +1,7 @@
 //! User, refresh-token and API-key queries.
 
+use chrono::NaiveDateTime;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -14,6 +16,61 @@ use crate::time::now;
 /// Database failures.
 pub async fn by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(db).await
+}
+
+/// Counts one failed sign-in; at `max_failures` the account is locked until `until`
+/// and the count starts again. `true` when this failure locked it (exactly one caller
+/// sees that, however many fail at once).
+///
+/// # Errors
+/// Database failures.
+pub async fn count_failure(
+    db: &impl ConnectionTrait,
+    id: i64,
+    max_failures: i32,
+    until: NaiveDateTime,
+) -> Result<bool, DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::LockedUntil, Expr::value(Some(until)))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::FailedLogins.gte(std::cmp::max(max_failures, 1)))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Clears the failure count and any lock (after a successful sign-in).
+///
+/// # Errors
+/// Database failures.
+pub async fn reset_failures(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::LockedUntil, Expr::value(Option::<NaiveDateTime>::None))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the user is active, and their token version.
+///
+/// # Errors
+/// Database failures.
+pub async fn token_state(db: &impl ConnectionTrait, id: i64) -> Result<Option<(bool, i32)>, DbErr> {
+    user::Entity::find_by_id(id)
+        .select_only()
+        .column(user::Column::Active)
+        .column(user::Column::TokenVersion)
+        .into_tuple::<(bool, i32)>()
+        .one(db)
+        .await
 }
 
 /// Users ordered by id, one offset page, and the total.

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod assignment;
+pub mod password;
 pub mod pricing;
 pub mod segment_filter;
 pub mod sla;

@@ -1,4 +1,5 @@
-//! API keys for integrations: `rk_` + random text, shown once, stored hashed, tied to a role.
+//! API keys for integrations: `rk_` + random text, shown once, stored hashed, tied to a
+//! role and optionally read-only.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -30,6 +31,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Only GET and HEAD: any other method is refused (403).
+    pub read_only: bool,
 }
 
 impl TryFrom<api_key::Model> for ApiKey {
@@ -45,6 +48,7 @@ impl TryFrom<api_key::Model> for ApiKey {
             created_at: utc(m.created_at),
             last_used_at: m.last_used_at.map(utc),
             revoked_at: m.revoked_at.map(utc),
+            read_only: m.read_only,
         })
     }
 }
@@ -64,11 +68,18 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ApiKey>>
         .collect()
 }
 
-/// Creates a key; returns it with the secret, which is never shown again.
+/// Creates a key with the rights of `role` (only reading when `read_only`); returns it
+/// with the secret, which is never shown again.
 ///
 /// # Errors
 /// `Forbidden`, `Invalid`, database failures.
-pub async fn create(db: &DatabaseConnection, actor: &Actor, name: &str, role: Role) -> Result<(ApiKey, String)> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+    role: Role,
+    read_only: bool,
+) -> Result<(ApiKey, String)> {
     actor.require(Action::ApiKeysManage)?;
     let mut p = Problems::default();
     let name = validate::required(&mut p, "name", name, 100);
@@ -84,6 +95,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, name: &str, role: Ro
         created_at: Set(now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        read_only: Set(read_only),
         ..Default::default()
     })
     .exec(&txn)

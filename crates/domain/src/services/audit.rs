@@ -66,3 +66,14 @@ pub async fn list(
         next_cursor: None,
     })
 }
+
+/// Records a refused request (403) of an authenticated actor: `{"method", "path"}`.
+///
+/// # Errors
+/// Database failures.
+pub async fn record_denial(db: &impl ConnectionTrait, actor: &Actor, method: &str, path: &str) -> Result<()> {
+    let after = serde_json::json!({ "method": method, "path": path });
+    let change = repo::Change { entity: "request", entity_id: 0, action: "denied", before: None, after: Some(after) };
+    repo::record(db, actor, change).await?;
+    Ok(())
+}

@@ -11,11 +11,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 use sha2::{Digest, Sha256};
 
 use crate::entities::{api_key, refresh_token, user};
 use crate::error::{DomainError, Result};
+use crate::repo::audit::{self, Change};
 use crate::repo::users as repo;
 use crate::services::users::User;
 use crate::time::now;
@@ -33,6 +36,8 @@ pub struct Session {
     pub refresh_token: String,
     /// When the refresh token expires.
     pub refresh_expires_at: NaiveDateTime,
+    /// The user's token version, carried by access tokens.
+    pub token_version: i32,
 }
 
 /// 32 random bytes as URL-safe text.
@@ -69,6 +74,11 @@ async fn verify_password(password: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `password` matches `hash` (argon2, on a blocking thread).
+pub(crate) async fn password_matches(password: String, hash: String) -> bool {
+    verify_password(password, hash).await
+}
+
 /// A real hash of a random password: unknown emails are verified against it, so that
 /// a wrong email costs exactly as much as a wrong password.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
@@ -97,13 +107,34 @@ async fn issue(db: &impl sea_orm::ConnectionTrait, user_id: i64, family: String)
     Ok((token, expires))
 }
 
-/// Signs in with email and password.
+/// When repeated failures lock an account, and for how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginPolicy {
+    /// Consecutive failed sign-ins that lock the account.
+    pub max_failures: i32,
+    /// How long the lock lasts; it lifts by itself.
+    pub lock: Duration,
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        Self { max_failures: 5, lock: Duration::minutes(15) }
+    }
+}
+
+/// Signs in with email and password. Consecutive failures lock the account for
+/// `policy.lock` (a success resets the count); while locked, sign-in is refused even
+/// with the right password. Successes, failures (with the email tried, never the
+/// password) and locks are audited.
 ///
 /// # Errors
 /// `Unauthenticated` for a wrong email, a wrong password or a deactivated user
-/// (one message for all three); database failures.
-pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Result<Session> {
+/// (one message for all three); `Locked` while the account is locked; database failures.
+pub async fn login(db: &DatabaseConnection, email: &str, password: &str, policy: LoginPolicy) -> Result<Session> {
     let found = repo::by_email(db, email).await?;
+    if let Some(until) = found.as_ref().and_then(|u| u.locked_until).filter(|t| *t > now()) {
+        return Err(DomainError::Locked { retry_after_secs: seconds_until(until) });
+    }
     let hash = match &found {
         Some(u) => u.password_hash.clone(),
         None => DUMMY_HASH.clone(),
@@ -111,11 +142,49 @@ pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> Resu
     let ok = verify_password(password.to_owned(), hash).await;
     let user = match found {
         Some(u) if ok && u.active => u,
-        _ => return Err(bad_credentials()),
+        Some(_) if ok => return Err(bad_credentials()),
+        other => return Err(failed(db, email, other.as_ref(), policy).await),
     };
+    if user.failed_logins != 0 || user.locked_until.is_some() {
+        repo::reset_failures(db, user.id).await?;
+    }
+    let actor = Actor::user(user.id, user.role.parse()?);
+    let change = Change { entity: "user", entity_id: user.id, action: "login", before: None, after: None };
+    audit::record(db, &actor, change).await?;
     let family = uuid::Uuid::new_v4().to_string();
     let (refresh_token, refresh_expires_at) = issue(db, user.id, family).await?;
-    Ok(Session { user: User::try_from(user)?, refresh_token, refresh_expires_at })
+    let token_version = user.token_version;
+    Ok(Session { user: User::try_from(user)?, refresh_token, refresh_expires_at, token_version })
+}
+
+fn seconds_until(t: NaiveDateTime) -> u64 {
+    u64::try_from((t - now()).num_seconds()).unwrap_or(0).max(1)
+}
+
+/// Counts a failed sign-in, locks the account at the limit, audits both; the error to answer.
+async fn failed(db: &DatabaseConnection, email: &str, user: Option<&user::Model>, policy: LoginPolicy) -> DomainError {
+    let attempted = serde_json::json!({ "email": email.trim().to_lowercase() });
+    let id = user.map_or(0, |u| u.id);
+    let change = Change { entity: "user", entity_id: id, action: "login_failed", before: None, after: Some(attempted) };
+    if let Err(e) = audit::record(db, &Actor::system(), change).await {
+        return e.into();
+    }
+    let Some(u) = user else { return bad_credentials() };
+    let until = now() + policy.lock;
+    match repo::count_failure(db, u.id, policy.max_failures, until).await {
+        Ok(false) => bad_credentials(),
+        Ok(true) => {
+            let after = serde_json::json!({ "email": u.email, "locked_until": crate::time::utc(until) });
+            let change =
+                Change { entity: "user", entity_id: u.id, action: "lockout", before: None, after: Some(after) };
+            if let Err(e) = audit::record(db, &Actor::system(), change).await {
+                return e.into();
+            }
+            tracing::warn!(user_id = u.id, "account locked after repeated failed sign-ins");
+            DomainError::Locked { retry_after_secs: seconds_until(until) }
+        }
+        Err(e) => e.into(),
+    }
 }
 
 /// Exchanges a refresh token for a new one (rotation). Presenting a token that was
@@ -142,25 +211,52 @@ pub async fn refresh(db: &DatabaseConnection, token: &str) -> Result<Session> {
     };
     let (refresh_token, refresh_expires_at) = issue(&txn, user.id, row.family).await?;
     txn.commit().await?;
-    Ok(Session { user: User::try_from(user)?, refresh_token, refresh_expires_at })
+    let token_version = user.token_version;
+    Ok(Session { user: User::try_from(user)?, refresh_token, refresh_expires_at, token_version })
 }
 
-/// Ends the session the refresh token belongs to. Unknown tokens are ignored.
+/// Ends the session the refresh token belongs to (audited). Unknown tokens are ignored.
 ///
 /// # Errors
 /// Database failures.
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<()> {
     if let Some(row) = repo::refresh_by_hash(db, &token_hash(token)).await? {
         repo::revoke_family(db, &row.family).await?;
+        if let Some(u) = user::Entity::find_by_id(row.user_id).one(db).await? {
+            let actor = Actor::user(u.id, u.role.parse()?);
+            let change = Change { entity: "user", entity_id: u.id, action: "logout", before: None, after: None };
+            audit::record(db, &actor, change).await?;
+        }
     }
     Ok(())
+}
+
+/// Whether an access token of `user_id` with `version` is still good: the user is
+/// active and has not changed password, role or active flag since it was issued.
+///
+/// # Errors
+/// `Unauthenticated` when it is not; database failures.
+pub async fn check_token_version(db: &impl ConnectionTrait, user_id: i64, version: i32) -> Result<()> {
+    match repo::token_state(db, user_id).await? {
+        Some((true, current)) if current == version => Ok(()),
+        _ => Err(DomainError::Unauthenticated("the access token was revoked; please sign in again".into())),
+    }
+}
+
+/// An API key's actor and whether the key is read-only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyActor {
+    /// Who acts.
+    pub actor: Actor,
+    /// A read-only key may only GET and HEAD.
+    pub read_only: bool,
 }
 
 /// The actor behind an API key (`rk_…`).
 ///
 /// # Errors
 /// `Unauthenticated` for an unknown or revoked key.
-pub async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> Result<Actor> {
+pub async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> Result<KeyActor> {
     let row = repo::live_key_by_hash(db, &token_hash(key))
         .await?
         .ok_or_else(|| DomainError::Unauthenticated("API key is invalid or revoked".into()))?;
@@ -174,7 +270,7 @@ pub async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> Result<
             .exec(db)
             .await?;
     }
-    Ok(Actor::api_key(row.id, role))
+    Ok(KeyActor { actor: Actor::api_key(row.id, role), read_only: row.read_only })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod opt_outs;
 pub mod order_import;
 pub mod orders;
 pub mod outbox;
+pub mod passwords;
 pub mod products;
 pub mod quotes;
 pub mod recommendations;

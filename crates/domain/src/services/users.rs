@@ -10,6 +10,7 @@ use crate::entities::user;
 use crate::error::{DomainError, Result};
 use crate::repo::audit::{self, Change};
 use crate::repo::users as repo;
+use crate::rules::password;
 use crate::rules::validate::{self, Problems};
 use crate::services::auth::hash_password;
 use crate::services::customers::check_version;
@@ -17,10 +18,7 @@ use crate::services::snapshot;
 use crate::time::{now, utc};
 use crate::{Action, Actor, Role};
 
-/// Shortest accepted password (OWASP ASVS 2.1.1).
-pub const MIN_PASSWORD: usize = 12;
-/// Longest accepted password (argon2 cost stays bounded).
-pub const MAX_PASSWORD: usize = 128;
+pub use crate::rules::password::{MAX_PASSWORD, MIN_PASSWORD};
 
 /// A user as the outside world sees it (never the password hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -70,15 +68,6 @@ pub struct UserChanges {
     pub password: Option<String>,
 }
 
-fn check_password(p: &mut Problems, password: &str) {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD {
-        p.add("password", format!("must have at least {MIN_PASSWORD} characters"));
-    } else if n > MAX_PASSWORD {
-        p.add("password", format!("must have at most {MAX_PASSWORD} characters"));
-    }
-}
-
 /// One user.
 ///
 /// # Errors
@@ -115,11 +104,25 @@ pub async fn list(
     Ok((users, total))
 }
 
-/// Creates a user. Emails are stored lower-cased and unique.
+/// Creates a user. Emails are stored lower-cased and unique; the password must pass
+/// the policy of [`crate::rules::password`].
 ///
 /// # Errors
 /// `Forbidden`, `Invalid`, `Duplicate` email, database failures.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> Result<User> {
+    insert(db, actor, input, true).await
+}
+
+/// Creates one of the demo logins: their passwords are published (README), so only
+/// the length rule applies.
+///
+/// # Errors
+/// As [`create`].
+pub async fn create_demo(db: &DatabaseConnection, input: NewUser) -> Result<User> {
+    insert(db, &Actor::system(), input, false).await
+}
+
+async fn insert(db: &DatabaseConnection, actor: &Actor, input: NewUser, full_policy: bool) -> Result<User> {
     actor.require(Action::UsersManage)?;
     let mut p = Problems::default();
     let email = validate::email(&mut p, "email", Some(&input.email)).unwrap_or_default().to_lowercase();
@@ -127,7 +130,11 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
         p.add("email", "is required");
     }
     let name = validate::required(&mut p, "name", &input.name, 200);
-    check_password(&mut p, &input.password);
+    if full_policy {
+        password::check(&mut p, "password", &input.password, &email);
+    } else {
+        password::check_length(&mut p, "password", &input.password);
+    }
     p.finish()?;
     let hash = hash_password(input.password).await?;
     let txn = db.begin().await?;
@@ -166,7 +173,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
 }
 
 /// Changes a user's name, role, active flag or password. Deactivating a user or
-/// changing the password ends their sessions; the last active admin stays one.
+/// changing the role or password ends their sessions (refresh tokens revoked, access
+/// tokens refused); a password reset is audited on its own; the last active admin stays one.
 ///
 /// # Errors
 /// `Forbidden`, `NotFound`, `StaleVersion`, `Invalid`, `Conflict` (last admin), database failures.
@@ -181,7 +189,8 @@ pub async fn update(
     let mut p = Problems::default();
     let name = c.name.as_deref().map(|n| validate::required(&mut p, "name", n, 200));
     if let Some(pw) = &c.password {
-        check_password(&mut p, pw);
+        let email = user::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("user"))?.email;
+        password::check(&mut p, "password", pw, &email);
     }
     p.finish()?;
     let hash = match c.password {
@@ -198,12 +207,15 @@ pub async fn update(
     if stops_being_admin && repo::other_active_admins(&txn, id).await? == 0 {
         return Err(DomainError::Conflict("the last active admin cannot be demoted or deactivated".into()));
     }
+    let ends_sessions = !active || hash.is_some() || role != before.role;
+    let token_version = if ends_sessions { row.token_version + 1 } else { row.token_version };
     let res = user::Entity::update_many()
         .set(user::ActiveModel {
             name: Set(name.unwrap_or_else(|| before.name.clone())),
             role: Set(role.as_str().to_owned()),
             active: Set(active),
             password_hash: Set(hash.clone().unwrap_or(row.password_hash)),
+            token_version: Set(token_version),
             updated_at: Set(now()),
             version: Set(before.version + 1),
             ..Default::default()
@@ -215,8 +227,12 @@ pub async fn update(
     if res.rows_affected != 1 {
         return Err(DomainError::StaleVersion { expected: before.version, current: before.version + 1 });
     }
-    if !active || hash.is_some() || role != before.role {
+    if ends_sessions {
         repo::revoke_user_tokens(&txn, id).await?;
+    }
+    if hash.is_some() {
+        let change = Change { entity: "user", entity_id: id, action: "password_reset", before: None, after: None };
+        audit::record(&txn, actor, change).await?;
     }
     let after: User = user::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound("user"))?.try_into()?;
     audit::record(

@@ -15,9 +15,10 @@ export function ApiKeysPage() {
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [role, setRole] = useState<RoleName>('sales');
+  const [readOnly, setReadOnly] = useState(false);
   const list = useQuery({ queryKey: ['api-keys'], queryFn: async () => unwrap(await api.GET('/api/v1/api-keys')) });
   const create = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, role } })),
+    mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, role, read_only: readOnly } })),
     onSuccess: () => {
       setName('');
       qc.invalidateQueries({ queryKey: ['api-keys'] });
@@ -48,6 +49,14 @@ export function ApiKeysPage() {
               </option>
             ))}
           </Form.Select>
+          <InputGroup.Text>
+            <Form.Check
+              id="key-read-only"
+              label={t('keys.readOnly')}
+              checked={readOnly}
+              onChange={(e) => setReadOnly(e.target.checked)}
+            />
+          </InputGroup.Text>
           <Button type="submit" disabled={create.isPending}>
             {t('keys.create')}
           </Button>
@@ -78,7 +87,10 @@ export function ApiKeysPage() {
                 <td>
                   <code>{k.prefix}…</code>
                 </td>
-                <td>{t(`role.${k.role}`)}</td>
+                <td>
+                  {t(`role.${k.role}`)}
+                  {k.read_only && ` · ${t('keys.readOnly')}`}
+                </td>
                 <td>{dateTime(k.last_used_at)}</td>
                 <td>
                   {k.revoked_at ? (

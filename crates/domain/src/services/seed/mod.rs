@@ -242,11 +242,10 @@ async fn resync_sequence(db: &impl ConnectionTrait, table: &str) -> Result<()> {
 /// Database failures.
 pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedReport> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let system = Actor::system();
     let logins = demo_logins();
     let mut owners = Vec::new();
     let mut agents = Vec::new();
-    let mut marketer = system.clone();
+    let mut marketer = Actor::system();
     for (login, (_, name, _)) in logins.iter().zip(DEMO_USERS) {
         let user = match user_repo::by_email(db, &login.email).await? {
             Some(u) => u.id,
@@ -257,7 +256,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
                     role: login.role,
                     password: login.password.clone(),
                 };
-                users::create(db, &system, input).await?.id
+                users::create_demo(db, input).await?.id
             }
         };
         match login.role {
