@@ -62,7 +62,8 @@ impl Modify for Security {
 }
 
 /// Operations any signed-in caller may use: they need no action of the role table.
-pub const SIGNED_IN_OPERATIONS: &[&str] = &["list_roles"];
+/// (`follow_ups`: one's own list; another user's needs `follow_ups:any`, checked by the service.)
+pub const SIGNED_IN_OPERATIONS: &[&str] = &["list_roles", "follow_ups"];
 
 /// Which action of the role table each operation needs (operation id → action).
 pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
@@ -107,7 +108,6 @@ pub const OPERATION_ACTIONS: &[(&str, Action)] = &[
     ("update_activity", Action::ActivitiesWrite),
     ("delete_activity", Action::ActivitiesWrite),
     ("complete_activity", Action::ActivitiesWrite),
-    ("follow_ups", Action::FollowUpsAny),
     ("run_regression", Action::RegressionRun),
     ("rfm_segments", Action::AnalyticsRead),
     ("rfm_customers", Action::AnalyticsRead),

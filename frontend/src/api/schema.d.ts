@@ -925,7 +925,7 @@ export interface paths {
          *     activity for `idle_days` (default 14). Everyone reads their own; admins and managers
          *     read anyone's with `user_id`.
          *
-         *     Roles: `follow_ups:any`: admin, manager
+         *     Roles: `any signed-in caller`
          */
         get: operations["follow_ups"];
         put?: never;
