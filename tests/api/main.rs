@@ -36,4 +36,5 @@ mod segments;
 mod service_rating;
 mod service_requests;
 mod users;
+mod webhook_crash;
 mod webhooks;

@@ -16,25 +16,30 @@ use sha2::Sha256;
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
-struct Received {
-    event: String,
-    delivery: String,
+pub(crate) struct Received {
+    pub(crate) event: String,
+    pub(crate) delivery: String,
     signature: String,
     body: String,
 }
 
 /// An HTTP receiver on 127.0.0.1 that records every request and answers 500 to the first
 /// `fail_first` ones and while `failing` is set, 200 otherwise.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
-    ok: Arc<Mutex<Vec<Received>>>,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
+    pub(crate) got: Arc<Mutex<Vec<Received>>>,
+    pub(crate) ok: Arc<Mutex<Vec<Received>>>,
     failing: Arc<AtomicBool>,
     handle: actix_web::dev::ServerHandle,
 }
 
 impl Receiver {
     fn start(fail_first: usize) -> Self {
+        Self::start_slow(fail_first, 0)
+    }
+
+    /// Like [`Receiver::start`], taking `delay_ms` to answer each request.
+    pub(crate) fn start_slow(fail_first: usize, delay_ms: u64) -> Self {
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();
         let ok: Arc<Mutex<Vec<Received>>> = Arc::default();
         let failing = Arc::new(AtomicBool::new(false));
@@ -47,6 +52,7 @@ impl Receiver {
                 web::post().to(move |req: HttpRequest, body: web::Bytes| {
                     let (g, o, f, calls) = (g.clone(), o.clone(), f.clone(), calls.clone());
                     async move {
+                        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
                         let h =
                             |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
                         let r = Received {
@@ -98,7 +104,7 @@ impl Drop for Receiver {
 }
 
 /// Checks `X-Rapport-Signature` the way a receiver would: HMAC-SHA256 of "t.body".
-fn verify(secret: &str, r: &Received) {
+pub(crate) fn verify(secret: &str, r: &Received) {
     let (t, v1) = r.signature.split_once(",v1=").unwrap();
     let t = t.strip_prefix("t=").unwrap();
     let age = chrono::Utc::now().timestamp() - t.parse::<i64>().unwrap();
@@ -109,12 +115,12 @@ fn verify(secret: &str, r: &Received) {
     assert_eq!(v1, want, "signature of {}", r.body);
 }
 
-fn allow_private(c: &mut Config) {
+pub(crate) fn allow_private(c: &mut Config) {
     c.webhooks.allow_private = true;
 }
 
 /// Subscribes `url` to `events`; returns (id, secret).
-async fn subscribe(admin: &Session<'_>, url: &str, events: Value) -> (i64, String) {
+pub(crate) async fn subscribe(admin: &Session<'_>, url: &str, events: Value) -> (i64, String) {
     let (status, body) = read(admin.post("/api/v1/webhooks", &json!({ "url": url, "events": events })).await).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     (body["id"].as_i64().unwrap(), body["secret"].as_str().unwrap().to_owned())
@@ -127,7 +133,7 @@ async fn deliveries(admin: &Session<'_>, id: i64) -> Vec<Value> {
 }
 
 /// Polls the deliveries until `done` holds for them (panics after 20 s).
-async fn wait_deliveries(admin: &Session<'_>, id: i64, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+pub(crate) async fn wait_deliveries(admin: &Session<'_>, id: i64, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     let start = Instant::now();
     loop {
         let items = deliveries(admin, id).await;

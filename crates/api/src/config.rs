@@ -44,7 +44,8 @@ pub struct WebhookConfig {
     /// `RAPPORT_WEBHOOK_DISABLE_AFTER`: deliveries failed for good in a row after which the
     /// subscription is switched off (default 10).
     pub disable_after: i32,
-    /// How long a claimed delivery stays with its worker (default 60 s).
+    /// `RAPPORT_WEBHOOK_LEASE_SECS`: how long a claimed delivery stays with its worker
+    /// before another may take it over (default 60; at least twice the timeout).
     pub lease: Duration,
     /// Deliveries claimed at once (default 50).
     pub batch: u64,
@@ -116,7 +117,7 @@ impl WebhookConfig {
             retry_base: num("RAPPORT_WEBHOOK_RETRY_BASE_MS").map_or(d.retry_base, Duration::from_millis),
             max_attempts: count("RAPPORT_WEBHOOK_MAX_ATTEMPTS", d.max_attempts),
             disable_after: count("RAPPORT_WEBHOOK_DISABLE_AFTER", d.disable_after),
-            lease: d.lease,
+            lease: num("RAPPORT_WEBHOOK_LEASE_SECS").filter(|n| *n > 0).map_or(d.lease, Duration::from_secs),
             batch: d.batch,
         }
     }
