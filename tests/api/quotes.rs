@@ -49,6 +49,7 @@ async fn quote_totals_round_half_even_at_every_step(app: TestApp) {
     let (status, q) = read(res).await;
     assert_eq!(status, StatusCode::CREATED, "{q}");
     assert_eq!(location, format!("/api/v1/quotes/{}", q["id"]));
+    assert_eq!(q["customer_name"], "Wu Hao", "quotes name their customer");
     // 0.335 × 3.00 = 1.005 → 1.00; 12.5 % of 1.00 = 0.125 → 0.12; 1.5 × 19.99 = 29.985 → 29.98;
     // 7 × 0.07 = 0.49, 33.33 % = 0.163317 → 0.16; net 31.19 × 13 % = 4.0547 → 4.05.
     let lines = q["lines"].as_array().unwrap();

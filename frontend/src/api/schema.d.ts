@@ -3445,6 +3445,8 @@ export interface components {
             currency: string;
             /** Format: int64 */
             customer_id: number;
+            /** @description The customer's name. */
+            customer_name: string;
             /**
              * Format: date-time
              * @description When it was accepted or rejected.

@@ -98,6 +98,8 @@ pub struct Quote {
     #[schema(example = "Q-2026-000123")]
     pub number: String,
     pub customer_id: i64,
+    /// The customer's name.
+    pub customer_name: String,
     pub opportunity_id: Option<i64>,
     pub owner_id: Option<i64>,
     /// One of draft, sent, accepted, rejected, expired.
@@ -136,6 +138,7 @@ impl From<svc::Quote> for Quote {
             id: q.id,
             number: q.number,
             customer_id: q.customer_id,
+            customer_name: q.customer_name,
             opportunity_id: q.opportunity_id,
             owner_id: q.owner_id,
             status: q.status,

@@ -215,3 +215,22 @@ pub fn birthday_month(birthday: Option<NaiveDate>) -> Option<i16> {
     use chrono::Datelike;
     birthday.and_then(|d| i16::try_from(d.month()).ok())
 }
+
+/// The names of these customers (deleted ones included: old documents still name them).
+///
+/// # Errors
+/// Database failures.
+pub async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = customer::Entity::find()
+            .select_only()
+            .columns([customer::Column::Id, customer::Column::Name])
+            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

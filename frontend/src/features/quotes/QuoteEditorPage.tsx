@@ -241,7 +241,7 @@ function ExistingQuote({ quote }: { quote: Quote }) {
         </span>
       </div>
       <p className="small text-muted">
-        <Link to={`/customers/${quote.customer_id}`}>{t('quote.customer')} #{quote.customer_id}</Link>
+        <Link to={`/customers/${quote.customer_id}`}>{quote.customer_name}</Link>
         {quote.opportunity_id != null && (
           <>
             {' · '}

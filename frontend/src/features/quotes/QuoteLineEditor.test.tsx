@@ -16,7 +16,7 @@ const product = {
 const line = { id: 1, position: 1, product_id: 7, description: 'Pu-erh', quantity: '2', unit_price: '100.00', discount_pct: '0.00', line_total: '200.00' };
 
 const quote: Quote = {
-  id: 5, number: 'Q-2026-000005', customer_id: 9, opportunity_id: null, owner_id: 1, status: 'draft',
+  id: 5, number: 'Q-2026-000005', customer_id: 9, customer_name: 'Wu Hao', opportunity_id: null, owner_id: 1, status: 'draft',
   valid_until: '2099-01-31', currency: 'CNY', tax_rate: '13.00', notes: null, lines: [line],
   subtotal: '200.00', discount_total: '0.00', tax_total: '26.00', total: '226.00',
   created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', version: 3,

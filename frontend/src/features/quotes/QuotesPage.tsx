@@ -72,7 +72,7 @@ export function QuotesPage() {
                   <StatusBadge status={q.status} />
                 </td>
                 <td className="d-none d-sm-table-cell">
-                  <Link to={`/customers/${q.customer_id}`}>#{q.customer_id}</Link>
+                  <Link to={`/customers/${q.customer_id}`}>{q.customer_name}</Link>
                 </td>
                 <td className="d-none d-md-table-cell">{date(q.valid_until)}</td>
                 <td className="text-end">{money(q.total, q.currency)}</td>

@@ -46,6 +46,8 @@ pub struct Quote {
     /// `Q-2026-000123`.
     pub number: String,
     pub customer_id: i64,
+    /// The customer's name (for lists and headers).
+    pub customer_name: String,
     pub opportunity_id: Option<i64>,
     pub owner_id: Option<i64>,
     /// The reported status: `draft`, `sent`, `accepted`, `rejected` or `expired`.
@@ -74,9 +76,10 @@ pub struct Quote {
 }
 
 impl Quote {
-    fn build(m: quote::Model, lines: Vec<quote_line::Model>, today: NaiveDate) -> Self {
+    fn build(m: quote::Model, lines: Vec<quote_line::Model>, customer_name: String, today: NaiveDate) -> Self {
         Self {
             id: m.id,
+            customer_name,
             status: reported_status(&m.status, m.valid_until, today).to_owned(),
             number: m.number,
             customer_id: m.customer_id,
@@ -167,11 +170,16 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, id: i64
 async fn with_lines(db: &impl ConnectionTrait, rows: Vec<quote::Model>, today: NaiveDate) -> Result<Vec<Quote>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut lines = repo::lines(db, &ids).await?;
+    let mut customers: Vec<i64> = rows.iter().map(|r| r.customer_id).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let names = crate::repo::customers::names(db, &customers).await?;
     Ok(rows
         .into_iter()
         .map(|m| {
             let l = lines.remove(&m.id).unwrap_or_default();
-            Quote::build(m, l, today)
+            let name = names.get(&m.customer_id).cloned().unwrap_or_default();
+            Quote::build(m, l, name, today)
         })
         .collect())
 }
