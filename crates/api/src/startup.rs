@@ -24,8 +24,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::delivery::Worker;
-use crate::error::{self, ApiError};
-use crate::openapi::{ApiDoc, document_roles};
+use crate::error;
+use crate::openapi::{ApiDoc, document_roles, tighten};
 use crate::routes;
 use crate::state::AppState;
 
@@ -99,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(routes::public)
         .split_for_parts();
     document_roles(&mut doc);
+    tighten(&mut doc);
     doc
 }
 
@@ -115,7 +116,7 @@ async fn spa_index(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Er
     let path = req.path();
     let reserved = ["/api/", "/api-docs/", "/docs", "/t/", "/rate/"];
     if reserved.iter().any(|p| path.starts_with(p)) {
-        let res = actix_web::ResponseError::error_response(&ApiError::new("not_found", "no such endpoint"));
+        let res = error::unrouted(&req);
         return Ok(ServiceResponse::new(req, res));
     }
     let dir = req.app_data::<web::Data<Config>>().map(|c| c.static_dir.join("index.html")).unwrap_or_default();
@@ -165,6 +166,7 @@ impl Application {
             config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
         let state = AppState { db, jwt: JwtKeys::new(secret.as_bytes()), tracking, wake };
         let spec = openapi();
+        let known = web::Data::new(error::KnownPaths::from_spec(&spec));
         let prometheus = metrics()?;
         let spa = config.static_dir.join("index.html").is_file();
         let workers = config.workers;
@@ -172,10 +174,12 @@ impl Application {
             let (app, _) = App::new()
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(config.clone()))
+                .app_data(known.clone())
                 .app_data(web::JsonConfig::default().limit(JSON_LIMIT).error_handler(error::json_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::PayloadConfig::default().limit(PAYLOAD_LIMIT))
+                .wrap(actix_web::middleware::from_fn(crate::dto::whole_numbers))
                 .wrap(actix_web::middleware::from_fn(crate::idempotency::middleware))
                 .wrap(
                     DefaultHeaders::new()
@@ -189,7 +193,10 @@ impl Application {
                 .service(scope("/api/v1").configure(routes::api_v1).default_service(web::to(error::not_found)))
                 .configure(routes::public)
                 .split_for_parts();
+            // The public pages' prefixes answer like the API (404 / 405 problems), never the SPA.
             let app = app
+                .service(web::scope("/rate").default_service(web::to(error::not_found)))
+                .service(web::scope("/t").default_service(web::to(error::not_found)))
                 .service(routes::health::health)
                 .service(routes::health::ready)
                 .service(web::redirect("/docs", "/docs/"))
