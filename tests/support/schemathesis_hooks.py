@@ -7,6 +7,7 @@ one, as a real client makes it. Malformed keys (empty, too long) are left alone 
 that the server's rejection of them is still tested.
 """
 
+import re
 import uuid
 
 import schemathesis
@@ -19,5 +20,5 @@ def before_call(context, case, kwargs):
         if name.lower() != "idempotency-key":
             continue
         value = headers[name]
-        if isinstance(value, str) and 1 <= len(value) <= 255 and value.isprintable() and value.isascii():
+        if isinstance(value, str) and re.fullmatch(r"[!-~]{1,255}", value):
             headers[name] = uuid.uuid4().hex

@@ -212,7 +212,13 @@ fn idempotency_key() -> utoipa::openapi::path::Parameter {
              replayed (with `Idempotent-Replayed: true`) for the same request; the same key \
              with a different request is a 422; while the first runs, a retry waits for it.",
         ))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
         .build()
 }
 
@@ -254,6 +260,10 @@ problem_responses! {
 /// What an `If-Match` header must look like: `*`, an ETag this API returned (`"3"`, `W/"3"`)
 /// or a bare version (`3`).
 pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(\*|(W/)?"[0-9]{1,9}"|[0-9]{1,9})[ \t]*$"#;
+
+/// A decimal string as query parameters take it (`1299`, `-5.5`).
+pub const DECIMAL_PATTERN: &str = r"^-?[0-9]{1,13}(\.[0-9]{1,4})?$";
+const DECIMAL_PARAMS: &[&str] = &["total_from", "total_to", "amount_from", "amount_to"];
 
 /// Makes the document state what the server enforces, so that generated clients and
 /// contract tests (schemathesis) agree with it: record ids in paths are positive,
@@ -310,7 +320,7 @@ fn closed_sets() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str
         (&["CampaignCreate", "CampaignUpdate"], "goal_metric", campaigns::GOAL_METRICS.to_vec()),
         (&["list_campaigns"], "status", t::states(t::CAMPAIGN)),
         (&["campaign_messages"], "status", campaigns::MESSAGE_STATUSES.to_vec()),
-        (&["list_outbox"], "channel", vec!["email", "sms"]),
+        (&["list_outbox"], "channel", campaigns::CHANNELS.to_vec()),
         (&["CommentCreate"], "visibility", vec!["internal", "customer"]),
         (
             &["ServiceRequestCreate", "list_service_requests", "customer_service_requests"],
@@ -401,6 +411,10 @@ fn tighten_parameter(p: &mut utoipa::openapi::path::Parameter) {
     if p.parameter_in == ParameterIn::Query && p.name == "per_page" && o.maximum.is_none() {
         o.minimum = Some(1.into());
         o.maximum = Some((rapport_domain::list::MAX_PER_PAGE as usize).into());
+    }
+    // Money bounds in queries are decimal strings.
+    if p.parameter_in == ParameterIn::Query && DECIMAL_PARAMS.contains(&p.name.as_str()) {
+        o.pattern = Some(DECIMAL_PATTERN.into());
     }
     if p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case("if-match") {
         o.schema_type = SchemaType::new(Type::String);

@@ -278,7 +278,8 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working at once. Revoking a revoked key does nothing.
+         * @description The key stops working at once. Revoking a revoked key does nothing; a key cannot
+         *     revoke itself (409).
          *
          *     Roles: `api_keys:manage`: admin
          */
@@ -2085,8 +2086,11 @@ export interface components {
             customer_id?: number | null;
             /** Format: date-time */
             due_at?: string | null;
-            /** @description call, email, meeting, note or task. */
-            kind: string;
+            /**
+             * @description call, email, meeting, note or task.
+             * @enum {string}
+             */
+            kind: "call" | "email" | "meeting" | "note" | "task";
             /** Format: int64 */
             lead_id?: number | null;
             /** Format: int64 */
@@ -2120,7 +2124,8 @@ export interface components {
             body?: string | null;
             /** Format: date-time */
             due_at?: string | null;
-            kind?: string | null;
+            /** @enum {string|null} */
+            kind?: "call" | "email" | "meeting" | "note" | "task" | null;
             /** Format: int64 */
             owner_id?: number | null;
             subject?: string | null;
@@ -2286,14 +2291,18 @@ export interface components {
             body: string;
             /** @example 5000.00 */
             budget?: string | null;
-            /** @description email, sms or phone. */
-            channel: string;
+            /**
+             * @description email, sms or phone.
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "phone";
             /** @example 0.00 */
             cost?: string | null;
             /** Format: date-time */
             end_at?: string | null;
             goal?: string | null;
-            goal_metric?: string | null;
+            /** @enum {string|null} */
+            goal_metric?: "orders" | "revenue" | "converted" | "clicked" | "opened" | null;
             /** @example 200 */
             goal_target?: string | null;
             name: string;
@@ -2459,13 +2468,15 @@ export interface components {
             body?: string | null;
             /** @example 5000.00 */
             budget?: string | null;
-            channel?: string | null;
+            /** @enum {string|null} */
+            channel?: "email" | "sms" | "phone" | null;
             /** @example 1200.00 */
             cost?: string | null;
             /** Format: date-time */
             end_at?: string | null;
             goal?: string | null;
-            goal_metric?: string | null;
+            /** @enum {string|null} */
+            goal_metric?: "orders" | "revenue" | "converted" | "clicked" | "opened" | null;
             /** @example 200 */
             goal_target?: string | null;
             name?: string | null;
@@ -2480,8 +2491,11 @@ export interface components {
         /** @description A comment on a request. */
         CommentCreate: {
             body: string;
-            /** @description `internal` (default: staff only) or `customer` (customer-facing). */
-            visibility?: string | null;
+            /**
+             * @description `internal` (default: staff only) or `customer` (customer-facing).
+             * @enum {string|null}
+             */
+            visibility?: "internal" | "customer" | null;
         };
         /** @description A customer. */
         Customer: {
@@ -2528,8 +2542,11 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            /** @description One of web, referral, event, campaign, import, other. */
-            source?: string | null;
+            /**
+             * @description One of web, referral, event, campaign, import, other.
+             * @enum {string|null}
+             */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
             tags?: string[];
         };
         CustomerPage: {
@@ -2606,7 +2623,8 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            source?: string | null;
+            /** @enum {string|null} */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
             tags?: string[] | null;
         };
         /** @description The company at a glance. */
@@ -2872,8 +2890,11 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            /** @description web, referral, event, campaign, import or other (default). */
-            source?: string | null;
+            /**
+             * @description web, referral, event, campaign, import or other (default).
+             * @enum {string|null}
+             */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
         };
         LeadPage: {
             items: components["schemas"]["Lead"][];
@@ -2905,8 +2926,10 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            source?: string | null;
-            status?: string | null;
+            /** @enum {string|null} */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
+            /** @enum {string|null} */
+            status?: "new" | "contacted" | "qualified" | "disqualified" | "converted" | null;
         };
         /** @description Email and password. */
         LoginRequest: {
@@ -2980,8 +3003,11 @@ export interface components {
             owner_id?: number | null;
             /** Format: int32 */
             probability?: number | null;
-            /** @description An open stage; default prospecting. */
-            stage?: string | null;
+            /**
+             * @description An open stage; default prospecting.
+             * @enum {string|null}
+             */
+            stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost" | null;
             title: string;
         };
         OpportunityPage: {
@@ -3049,7 +3075,8 @@ export interface components {
             owner_id?: number | null;
             /** Format: int32 */
             probability?: number | null;
-            stage?: string | null;
+            /** @enum {string|null} */
+            stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost" | null;
             title?: string | null;
         };
         /** @description A customer's opt-out of one channel. */
@@ -3063,8 +3090,11 @@ export interface components {
         };
         /** @description Opt a customer out of a channel. */
         OptOutCreate: {
-            /** @description email, sms or phone. */
-            channel: string;
+            /**
+             * @description email, sms or phone.
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "phone";
         };
         /**
          * @description An order. Amounts are computed by the server with the quote rules (half-even to
@@ -3181,8 +3211,9 @@ export interface components {
             /**
              * @description pending → paid | cancelled; paid → shipped | cancelled; shipped → completed.
              * @example paid
+             * @enum {string}
              */
-            status: string;
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
         };
         /** @description One message in the outbox. */
         OutboxMessage: {
@@ -3949,8 +3980,11 @@ export interface components {
              * @description RFM R score (1–5, today's scores) at least.
              */
             r_score_min?: number | null;
-            /** @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`). */
-            rfm_segment?: string | null;
+            /**
+             * @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`).
+             * @enum {string|null}
+             */
+            rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost" | null;
             /** @description Exact source. */
             source?: string | null;
             /** @description Has every one of these tags. */
@@ -4080,8 +4114,11 @@ export interface components {
         };
         /** @description A new service request; it is assigned automatically to the support agent with the fewest open requests. */
         ServiceRequestCreate: {
-            /** @description phone, email, web or chat. */
-            channel: string;
+            /**
+             * @description phone, email, web or chat.
+             * @enum {string}
+             */
+            channel: "phone" | "email" | "web" | "chat";
             /** Format: int64 */
             customer_id: number;
             description?: string | null;
@@ -4090,8 +4127,11 @@ export interface components {
              * @description Must be an order of that customer.
              */
             order_id?: number | null;
-            /** @description low, normal (default), high or urgent. */
-            priority?: string | null;
+            /**
+             * @description low, normal (default), high or urgent.
+             * @enum {string|null}
+             */
+            priority?: "low" | "normal" | "high" | "urgent" | null;
             /**
              * Format: date-time
              * @description Default: now. May lie in the past, not in the future.
@@ -4215,7 +4255,8 @@ export interface components {
          */
         StatusChange: {
             note?: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "assigned" | "in_progress" | "resolved" | "closed";
         };
         /** @description Render the campaign for one customer; with `to`, also send a test message there. */
         TestSendRequest: {
@@ -4359,7 +4400,7 @@ export interface components {
              *       "order.created"
              *     ]
              */
-            events: string[];
+            events: ("customer.created" | "customer.updated" | "customer.deleted" | "lead.created" | "lead.updated" | "lead.converted" | "opportunity.stage_changed" | "quote.accepted" | "order.created" | "service_request.created" | "service_request.updated" | "service_request.resolved" | "campaign.completed")[];
             /**
              * @description An http(s) URL on a public address.
              * @example https://example.com/rapport-hooks
@@ -4439,7 +4480,7 @@ export interface components {
         WebhookUpdate: {
             active?: boolean | null;
             description?: string | null;
-            events?: string[] | null;
+            events?: ("customer.created" | "customer.updated" | "customer.deleted" | "lead.created" | "lead.updated" | "lead.converted" | "opportunity.stage_changed" | "quote.accepted" | "order.created" | "service_request.created" | "service_request.updated" | "service_request.resolved" | "campaign.completed")[] | null;
             url?: string | null;
         };
         /** @description Won against lost among opportunities closed in the period. */
@@ -4464,7 +4505,7 @@ export interface operations {
         parameters: {
             query?: {
                 owner_id?: number;
-                kind?: string;
+                kind?: "call" | "email" | "meeting" | "note" | "task";
                 customer_id?: number;
                 lead_id?: number;
                 opportunity_id?: number;
@@ -4682,7 +4723,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Activity id */
@@ -4751,7 +4792,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Activity id */
@@ -4854,7 +4895,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -4935,6 +4976,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_dashboard: {
@@ -5008,7 +5058,7 @@ export interface operations {
                 /** @description History ends before this month (default: the current month, so that only whole months count). */
                 to?: string;
                 /** @description Only `month`. */
-                granularity?: string;
+                granularity?: "month";
             };
             header?: never;
             path?: never;
@@ -5281,7 +5331,7 @@ export interface operations {
                 /** @description Orders dated before this day count (default: today, UTC). */
                 as_of?: string;
                 /** @description Only this segment. */
-                segment?: string;
+                segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
                 /** @description Comma list of customer_id, recency_days, frequency, monetary, r_score, f_score, m_score. Default `-monetary`. */
                 sort?: string;
                 page?: number;
@@ -5568,6 +5618,15 @@ export interface operations {
             };
             /** @description No such record, or not visible to the caller (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5883,9 +5942,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description draft, scheduled, running, completed or cancelled. */
-                status?: string;
+                status?: "draft" | "scheduled" | "running" | "completed" | "cancelled";
                 /** @description email, sms or phone. */
-                channel?: string;
+                channel?: "email" | "sms" | "phone";
                 page?: number;
                 per_page?: number;
             };
@@ -6161,7 +6220,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6239,7 +6298,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6351,7 +6410,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6427,6 +6486,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     launch_campaign: {
@@ -6434,7 +6502,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6525,7 +6593,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description queued, sending, sent, failed or cancelled. */
-                status?: string;
+                status?: "queued" | "sending" | "sent" | "failed" | "cancelled";
                 page?: number;
                 per_page?: number;
             };
@@ -6599,7 +6667,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6843,7 +6911,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6919,6 +6987,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_customers: {
@@ -6945,7 +7022,7 @@ export interface operations {
                  *     new_customers, promising, need_attention, about_to_sleep, at_risk,
                  *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
                  */
-                rfm_segment?: string;
+                rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
                 /** @description Comma list of id, name, city, created_at, updated_at; `-` for descending. Default `-created_at`. */
                 sort?: string;
                 /** @description Page number from 1 (not with `cursor`). */
@@ -7129,7 +7206,7 @@ export interface operations {
                  *     new_customers, promising, need_attention, about_to_sleep, at_risk,
                  *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
                  */
-                rfm_segment?: string;
+                rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
             };
             header?: never;
             path?: never;
@@ -7331,7 +7408,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Customer id */
@@ -7400,7 +7477,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Customer id */
@@ -7667,7 +7744,7 @@ export interface operations {
                 /** @description Customer id */
                 id: number;
                 /** @description email, sms or phone */
-                channel: string;
+                channel: "email" | "sms" | "phone";
             };
             cookie?: never;
         };
@@ -7731,7 +7808,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description One of pending, paid, shipped, completed, cancelled. */
-                status?: string;
+                status?: "pending" | "paid" | "shipped" | "completed" | "cancelled";
                 /** @description Comma list of id, number, order_date, total, created_at; `-` for descending. Default `-order_date`. */
                 sort?: string;
                 /** @description Page number from 1 (not with `cursor`). */
@@ -7948,9 +8025,9 @@ export interface operations {
     customer_service_requests: {
         parameters: {
             query?: {
-                status?: string;
-                priority?: string;
-                channel?: string;
+                status?: "open" | "assigned" | "in_progress" | "resolved" | "closed";
+                priority?: "low" | "normal" | "high" | "urgent";
+                channel?: "phone" | "email" | "web" | "chat";
                 assignee_id?: number;
                 /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
                 assigned?: boolean;
@@ -8174,8 +8251,8 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive substring of name, company, email or phone. */
                 q?: string;
-                status?: string;
-                source?: string;
+                status?: "new" | "contacted" | "qualified" | "disqualified" | "converted";
+                source?: "web" | "referral" | "event" | "campaign" | "import" | "other";
                 owner_id?: number;
                 created_from?: string;
                 created_to?: string;
@@ -8388,7 +8465,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Lead id */
@@ -8457,7 +8534,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Lead id */
@@ -8672,7 +8749,7 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive substring of the title. */
                 q?: string;
-                stage?: string;
+                stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost";
                 owner_id?: number;
                 customer_id?: number;
                 close_from?: string;
@@ -8943,7 +9020,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Opportunity id */
@@ -9012,7 +9089,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Opportunity id */
@@ -9219,7 +9296,7 @@ export interface operations {
             query?: {
                 customer_id?: number;
                 /** @description One of pending, paid, shipped, completed, cancelled. */
-                status?: string;
+                status?: "pending" | "paid" | "shipped" | "completed" | "cancelled";
                 /** @description Owner's user id. */
                 owner_id?: number;
                 /** @description Order date on or after. */
@@ -9533,7 +9610,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -9646,7 +9723,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description email or sms. */
-                channel?: string;
+                channel?: "email" | "sms" | "phone";
                 /** @description Exact recipient. */
                 recipient?: string;
                 page?: number;
@@ -9931,7 +10008,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Product id */
@@ -10000,7 +10077,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Product id */
@@ -10190,7 +10267,7 @@ export interface operations {
                 /** @description Owner's user id. */
                 owner_id?: number;
                 /** @description One of draft, sent, accepted, rejected, expired (as reported). */
-                status?: string;
+                status?: "draft" | "sent" | "accepted" | "rejected" | "expired";
                 /** @description Case-insensitive substring of the number. */
                 q?: string;
                 /** @description Created at or after (RFC 3339). */
@@ -10412,7 +10489,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10490,7 +10567,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10602,7 +10679,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10678,6 +10755,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     reject_quote: {
@@ -10685,7 +10771,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10761,6 +10847,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     send_quote: {
@@ -10768,7 +10863,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10837,6 +10932,15 @@ export interface operations {
             };
             /** @description `If-Match` names a stale version (`stale_version`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11163,7 +11267,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Segment id */
@@ -11232,7 +11336,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Segment id */
@@ -11404,9 +11508,9 @@ export interface operations {
     list_service_requests: {
         parameters: {
             query?: {
-                status?: string;
-                priority?: string;
-                channel?: string;
+                status?: "open" | "assigned" | "in_progress" | "resolved" | "closed";
+                priority?: "low" | "normal" | "high" | "urgent";
+                channel?: "phone" | "email" | "web" | "chat";
                 assignee_id?: number;
                 /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
                 assigned?: boolean;
@@ -11688,7 +11792,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -11905,7 +12009,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -12696,7 +12800,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description User id */
@@ -12989,7 +13093,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Webhook id */
@@ -13058,7 +13162,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Webhook id */
@@ -13160,7 +13264,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description queued, sending, delivered, failed or cancelled. */
-                status?: string;
+                status?: "queued" | "sending" | "delivered" | "failed" | "cancelled";
                 page?: number;
                 per_page?: number;
             };
@@ -13300,6 +13404,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rating_page: {
@@ -13321,6 +13434,15 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid or tampered link */
@@ -13505,6 +13627,15 @@ export interface operations {
                     "image/gif": number[];
                 };
             };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unsubscribe_page: {
@@ -13526,6 +13657,15 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown link */
@@ -13557,6 +13697,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No such record, or not visible to the caller (`not_found`) */
             404: {

@@ -68,13 +68,13 @@ pub fn patch<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Opt
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// A JSON body that may be left out: an empty body is `None`; anything else must parse
+/// A JSON body that may be left out: an empty body (or `null`) is `None`; anything else must parse
 /// as `T` (a malformed or misfitting body is refused, never ignored).
 ///
 /// # Errors
 /// `bad_request` for malformed JSON, `validation_failed` for JSON that does not fit.
 pub fn optional_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Ok(None);
     }
     serde_json::from_slice(body).map(Some).map_err(|e| {
