@@ -54,14 +54,18 @@ key=$(curl -fs -XPOST "$base/api/v1/api-keys" -H "authorization: Bearer $token" 
 
 start=$(date +%s)
 rc=0
-SCHEMATHESIS_HOOKS="$ROOT/tests/support/schemathesis_hooks.py" "$venv/bin/schemathesis" run "$base/api-docs/openapi.json" \
+# From the temporary directory, so that schemathesis' cache (which replays earlier
+# failures first) starts empty on every run.
+(cd "$tmp" && SCHEMATHESIS_HOOKS="$ROOT/tests/support/schemathesis_hooks.py" "$ROOT/$venv/bin/schemathesis" \
+  --config-file "$ROOT/tests/support/schemathesis.toml" run "$base/api-docs/openapi.json" \
   --checks all --max-examples "$examples" --seed "$seed" --workers "$workers" \
-  --header "Authorization: Bearer $key" \
-  || rc=$?
+  --header "Authorization: Bearer $key") || rc=$?
 echo "schemathesis: $examples examples per operation, seed $seed, $(($(date +%s) - start)) s, exit $rc"
-if grep -q '"level":"ERROR"' "$tmp/serve.log"; then
+# Internal errors the server logged (a 500 is also a failed check above); actix's own
+# complaints about malformed requests (bad headers) are answered 400 and not counted.
+if grep '"level":"ERROR"' "$tmp/serve.log" | grep -qv '"target":"actix_http'; then
   echo "server errors during the run:"
-  grep '"level":"ERROR"' "$tmp/serve.log" | head -20
+  grep '"level":"ERROR"' "$tmp/serve.log" | grep -v '"target":"actix_http' | head -20
   rc=1
 fi
 exit "$rc"

@@ -297,6 +297,7 @@ pub fn tighten(doc: &mut utoipa::openapi::OpenApi) {
         }
     }
     close_value_sets(doc);
+    money_patterns(doc);
     add_links(doc);
 }
 
@@ -343,6 +344,25 @@ fn closed_sets() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str
     ]
 }
 
+/// An amount of money in a body: a decimal string, 0.00–99999999999.99.
+pub const MONEY_PATTERN: &str = r"^[0-9]{1,11}(\.[0-9]{1,2})?$";
+
+/// Money fields of request bodies that carry no pattern of their own.
+fn money_patterns(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    const MONEY: &[(&str, &str)] =
+        &[("LeadConvert", "amount"), ("OpportunityCreate", "amount"), ("OpportunityUpdate", "amount")];
+    let Some(components) = doc.components.as_mut() else { return };
+    for (schema, field) in MONEY {
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(*schema)
+            && let Some(RefOr::T(Schema::Object(prop))) = o.properties.get_mut(*field)
+            && prop.pattern.is_none()
+        {
+            prop.pattern = Some(MONEY_PATTERN.into());
+        }
+    }
+}
+
 fn close_value_sets(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
     let sets = closed_sets();
@@ -358,10 +378,10 @@ fn close_value_sets(doc: &mut utoipa::openapi::OpenApi) {
             o.enum_values = Some(list);
         }
         RefOr::T(Schema::Array(a)) => {
-            if let ArrayItems::RefOrSchema(item) = &mut a.items {
-                if let RefOr::T(Schema::Object(o)) = item.as_mut() {
-                    o.enum_values = Some(values.iter().map(|v| serde_json::Value::from(*v)).collect());
-                }
+            if let ArrayItems::RefOrSchema(item) = &mut a.items
+                && let RefOr::T(Schema::Object(o)) = item.as_mut()
+            {
+                o.enum_values = Some(values.iter().map(|v| serde_json::Value::from(*v)).collect());
             }
         }
         _ => {}
