@@ -188,8 +188,15 @@ pub fn document_roles(doc: &mut utoipa::openapi::OpenApi) {
         let ops = [&mut item.get, &mut item.post, &mut item.patch, &mut item.delete, &mut item.put];
         for op in ops.into_iter().flatten() {
             let Some(id) = op.operation_id.as_deref() else { continue };
-            if let Some((_, action)) = OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) {
-                let roles = format!("Roles: {}", describe(*action));
+            let needs_no_action = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/");
+            let line = match OPERATION_ACTIONS.iter().find(|(o, _)| *o == id) {
+                Some((_, action)) => Some(describe(*action)),
+                // Signed in is enough (e.g. the role table itself).
+                None if needs_no_action => Some("`signed-in`: every role".to_owned()),
+                None => None,
+            };
+            if let Some(line) = line {
+                let roles = format!("Roles: {line}");
                 op.description = Some(match op.description.take() {
                     Some(d) if !d.is_empty() => format!("{d}\n\n{roles}"),
                     _ => roles,

@@ -1435,6 +1435,8 @@ export interface paths {
          * The role table
          * @description Every action and the roles that may do it, with their scope: the table the server
          *     enforces (clients use it to show only what a role can use). Any signed-in caller.
+         *
+         *     Roles: `signed-in`: every role
          */
         get: operations["list_roles"];
         put?: never;

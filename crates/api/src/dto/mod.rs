@@ -68,6 +68,15 @@ pub fn patch<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Opt
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// For optional decimal-string fields: absent or `null` is `None`; any string must be a
+/// decimal (an empty string is refused, not read as absent).
+///
+/// # Errors
+/// When the value is not a decimal string.
+pub fn decimal_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<rust_decimal::Decimal>, D::Error> {
+    Option::<String>::deserialize(d)?.map(|s| s.parse().map_err(serde::de::Error::custom)).transpose()
+}
+
 /// A JSON body that may be left out: an empty body (or `null`) is `None`; anything else must parse
 /// as `T` (a malformed or misfitting body is refused, never ignored).
 ///
