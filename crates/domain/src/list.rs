@@ -209,8 +209,8 @@ mod tests {
         assert!(Paging::from_query(None, Some(201), None, None).is_err());
         assert!(Paging::from_query(Some(0), None, None, None).is_err());
         assert!(Paging::from_query(Some(u64::MAX), Some(200), None, None).is_err());
-        assert!(Paging::from_query(Some(4001), Some(25), None, None).is_ok());
-        assert!(Paging::from_query(Some(4002), Some(25), None, None).is_err());
+        assert!(Paging::from_query(Some(MAX_PAGE), Some(200), None, None).is_ok());
+        assert!(Paging::from_query(Some(MAX_PAGE + 1), Some(1), None, None).is_err(), "whatever the page size");
         assert_eq!(
             Paging::from_query(None, None, Some(""), None).expect("valid"),
             Paging::Cursor { after: None, per_page: DEFAULT_PER_PAGE }
