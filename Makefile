@@ -4,7 +4,7 @@ CARGO ?= cargo
 DB_URL ?= sqlite://data/rapport.db?mode=rwc
 DEMO_CUSTOMERS ?= 1000
 
-.PHONY: run build frontend test test-rust test-frontend fmt lint lint-deps openapi seed bench clean
+.PHONY: run build frontend test test-rust test-frontend test-schemathesis fmt lint lint-deps openapi seed bench clean
 
 ## run: build everything, migrate and seed data/rapport.db when empty, serve on 127.0.0.1:8080
 run: build
@@ -18,8 +18,8 @@ build: frontend
 frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci && npm run build; else echo "no frontend/ yet: serving the API only"; fi
 
-## test: formatting, lints, dependency rules, every Rust test (SQLite; PostgreSQL/MySQL when their URLs are set), then the frontend's
-test: fmt lint lint-deps test-rust test-frontend
+## test: formatting, lints, dependency rules, every Rust test (SQLite; PostgreSQL/MySQL when their URLs are set), the frontend's, then the API contract
+test: fmt lint lint-deps test-rust test-frontend test-schemathesis
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -37,6 +37,10 @@ test-rust:
 ## test-frontend: API types drift, tsc, eslint, vitest, vite build, Playwright in Chromium against the real server
 test-frontend:
 	@if [ -f frontend/package.json ]; then scripts/test-frontend.sh; else echo "no frontend/ yet"; fi
+
+## test-schemathesis: schemathesis against the server's own OpenAPI document, every operation and check, as admin
+test-schemathesis:
+	@scripts/test-schemathesis.sh
 
 ## openapi: regenerate openapi/openapi.json (and the frontend's types when it exists)
 openapi:

@@ -44,4 +44,18 @@ async fn only_admins_manage_api_keys(app: TestApp) {
     assert_problem(admin.delete("/api/v1/api-keys/999").await, StatusCode::NOT_FOUND, "not_found").await;
 }
 
-db_tests!(an_api_key_works_once_made_and_stops_when_revoked, only_admins_manage_api_keys);
+async fn an_api_key_cannot_revoke_itself(app: TestApp) {
+    let admin = app.login_as(Role::Admin).await;
+    let (_, created) = read(admin.post("/api/v1/api-keys", &json!({ "name": "ops", "role": "admin" })).await).await;
+    let integration = app.with_token(created["key"].as_str().unwrap());
+    let own = format!("/api/v1/api-keys/{}", created["id"]);
+    assert_problem(integration.delete(&own).await, StatusCode::CONFLICT, "conflict").await;
+    assert_eq!(integration.get("/api/v1/api-keys").await.status(), StatusCode::OK, "the key still works");
+    assert_eq!(admin.delete(&own).await.status(), StatusCode::NO_CONTENT, "a person revokes it");
+}
+
+db_tests!(
+    an_api_key_works_once_made_and_stops_when_revoked,
+    only_admins_manage_api_keys,
+    an_api_key_cannot_revoke_itself
+);

@@ -22,6 +22,25 @@ async fn unknown_endpoints_are_404_problems(app: TestApp) {
         .await;
 }
 
+async fn a_known_path_with_another_method_is_405_with_allow(app: TestApp) {
+    for (method, path, allow) in [
+        (Method::TRACE, "/api/v1/customers/1", "GET, PATCH, DELETE"),
+        (Method::PUT, "/api/v1/customers", "GET, POST"),
+        (Method::DELETE, "/rate/some-token", "GET, POST"),
+    ] {
+        let res = app.request(method.clone(), path).send().await.unwrap();
+        let header = res.headers().get("allow").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header.as_deref(), Some(allow), "{method} {path}");
+        assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    }
+    // A fixed path that an `{id}` route would otherwise take.
+    let admin = app.login_as(rapport_domain::Role::Admin).await;
+    let res =
+        admin.request(Method::PATCH, "/api/v1/campaigns/compare").json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+}
+
 async fn docs_and_spec_are_served_offline(app: TestApp) {
     let res = app.request(Method::GET, "/docs").send().await.unwrap();
     assert!(res.status().is_redirection());
@@ -58,7 +77,12 @@ async fn the_single_page_app_is_served_with_index_fallback() {
     std::fs::remove_dir_all(dir).ok();
 }
 
-db_tests!(health_ready_and_metrics_answer, unknown_endpoints_are_404_problems, docs_and_spec_are_served_offline);
+db_tests!(
+    health_ready_and_metrics_answer,
+    unknown_endpoints_are_404_problems,
+    a_known_path_with_another_method_is_405_with_allow,
+    docs_and_spec_are_served_offline
+);
 
 #[test]
 fn committed_openapi_matches_the_code() {

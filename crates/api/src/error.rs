@@ -203,8 +203,13 @@ pub fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> error::
     ApiError::bad_request(format!("invalid query parameters: {err}")).into()
 }
 
-/// Bad path segments (an id that is not a number): 400.
-pub fn path_error(err: error::PathError, _req: &HttpRequest) -> error::Error {
+/// Bad path segments (an id that is not a number): 400; but a fixed path asked with a
+/// method it lacks (`PATCH /campaigns/compare` reaching `PATCH /campaigns/{id}`): 405.
+pub fn path_error(err: error::PathError, req: &HttpRequest) -> error::Error {
+    let known = req.app_data::<actix_web::web::Data<KnownPaths>>().map(|k| k.allowed(req.path())).unwrap_or_default();
+    if !known.is_empty() && !known.contains(&req.method().as_str()) {
+        return error::InternalError::from_response("method not allowed", unrouted(req)).into();
+    }
     ApiError::bad_request(format!("invalid path: {err}")).into()
 }
 
@@ -216,14 +221,19 @@ pub fn payload_error(err: error::PayloadError) -> ApiError {
     }
 }
 
-/// The documented paths and their methods, to tell a wrong method (405) from a wrong path (404).
+/// The documented paths and their methods, so that a known path asked with another
+/// method answers 405 with `Allow` instead of 404.
 #[derive(Clone, Debug, Default)]
-pub struct KnownPaths(Vec<(Vec<String>, Vec<&'static str>)>);
+pub struct KnownPaths(Vec<(Vec<Option<String>>, Vec<&'static str>)>);
 
 impl KnownPaths {
-    /// From the OpenAPI document.
+    /// The paths and methods of an OpenAPI document (`{param}` segments match any segment).
     pub fn from_spec(doc: &utoipa::openapi::OpenApi) -> Self {
         let paths = doc.paths.paths.iter().map(|(path, item)| {
+            let segments = path
+                .split('/')
+                .map(|s| if s.starts_with('{') && s.ends_with('}') { None } else { Some(s.to_owned()) })
+                .collect();
             let ops = [
                 ("GET", item.get.is_some()),
                 ("POST", item.post.is_some()),
@@ -231,39 +241,46 @@ impl KnownPaths {
                 ("PATCH", item.patch.is_some()),
                 ("DELETE", item.delete.is_some()),
             ];
-            let segments = path.split('/').map(str::to_owned).collect();
             (segments, ops.into_iter().filter(|(_, on)| *on).map(|(m, _)| m).collect())
         });
         Self(paths.collect())
     }
 
-    /// The methods of the documented path that `path` matches (`{x}` matches any segment).
-    fn methods(&self, path: &str) -> Option<&[&'static str]> {
+    /// The methods of the documented path that matches `path` most closely (fixed segments
+    /// before `{param}`s: `/campaigns/compare` before `/campaigns/{id}`); empty when none does.
+    pub fn allowed(&self, path: &str) -> Vec<&'static str> {
         let parts: Vec<&str> = path.split('/').collect();
-        self.0.iter().find_map(|(template, methods)| {
-            let fits = template.len() == parts.len()
-                && template.iter().zip(&parts).all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()));
-            fits.then_some(methods.as_slice())
-        })
+        let mut best: Option<(usize, &Vec<&'static str>)> = None;
+        for (segments, ops) in &self.0 {
+            let fits = segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(s, p)| s.as_deref().map_or(!p.is_empty(), |s| s == *p));
+            let fixed = segments.iter().filter(|s| s.is_some()).count();
+            if fits && best.is_none_or(|(f, _)| fixed > f) {
+                best = Some((fixed, ops));
+            }
+        }
+        best.map(|(_, ops)| ops.clone()).unwrap_or_default()
     }
 }
 
-/// Unknown routes: a 404 problem, or 405 with `Allow` when the path exists with other methods.
+/// Unknown routes: a 404 problem; a documented path with another method: 405 with `Allow`.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    let known = req.app_data::<actix_web::web::Data<KnownPaths>>();
-    if let Some(methods) = known.and_then(|k| k.methods(req.path())).filter(|m| !m.is_empty()) {
-        let allow = methods.join(", ");
-        let mut res = ApiError::new(
-            "method_not_allowed",
-            format!("{} {} is not possible; allowed: {allow}", req.method(), req.path()),
-        )
-        .error_response();
-        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allow) {
-            res.headers_mut().insert(actix_web::http::header::ALLOW, v);
-        }
-        return res;
+    unrouted(&req)
+}
+
+/// The answer to a request no route took (see [`not_found`]).
+pub fn unrouted(req: &HttpRequest) -> HttpResponse {
+    let allowed = req.app_data::<actix_web::web::Data<KnownPaths>>().map(|k| k.allowed(req.path())).unwrap_or_default();
+    if allowed.is_empty() {
+        return ApiError::new("not_found", "no such endpoint").error_response();
     }
-    ApiError::new("not_found", "no such endpoint").error_response()
+    let allow = allowed.join(", ");
+    let mut res = ApiError::new("method_not_allowed", format!("{} is not allowed here; use {allow}", req.method()))
+        .error_response();
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allow) {
+        res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    res
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::delivery::Worker;
-use crate::error::{self, ApiError};
-use crate::openapi::{ApiDoc, document_roles};
+use crate::error;
+use crate::openapi::{ApiDoc, document_roles, tighten};
 use crate::routes;
 use crate::security;
 use crate::state::AppState;
@@ -101,6 +101,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(routes::public)
         .split_for_parts();
     document_roles(&mut doc);
+    tighten(&mut doc);
     doc
 }
 
@@ -117,7 +118,7 @@ async fn spa_index(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Er
     let path = req.path();
     let reserved = ["/api/", "/api-docs/", "/docs", "/t/", "/rate/"];
     if reserved.iter().any(|p| path.starts_with(p)) {
-        let res = actix_web::ResponseError::error_response(&ApiError::new("not_found", "no such endpoint"));
+        let res = error::unrouted(&req);
         return Ok(ServiceResponse::new(req, res));
     }
     let dir = req.app_data::<web::Data<Config>>().map(|c| c.static_dir.join("index.html")).unwrap_or_default();
@@ -186,7 +187,9 @@ impl Application {
                 .app_data(web::PayloadConfig::default().limit(PAYLOAD_LIMIT))
                 .app_data(throttle.clone())
                 .app_data(known.clone())
-                // Inner to outer: idempotency, the role check, auditing of denials, CORS, headers.
+                // Inner to outer: whole-number JSON, idempotency, the role check, auditing of
+                // denials, CORS, headers.
+                .wrap(from_fn(crate::dto::whole_numbers))
                 .wrap(from_fn(crate::idempotency::middleware))
                 .wrap(from_fn(crate::access::middleware))
                 .wrap(from_fn(security::audit_denials))
@@ -198,7 +201,10 @@ impl Application {
                 .service(scope("/api/v1").configure(routes::api_v1).default_service(web::to(error::not_found)))
                 .configure(routes::public)
                 .split_for_parts();
+            // The public pages' prefixes answer like the API (404 / 405 problems), never the SPA.
             let app = app
+                .service(web::scope("/rate").default_service(web::to(error::not_found)))
+                .service(web::scope("/t").default_service(web::to(error::not_found)))
                 .service(routes::health::health)
                 .service(routes::health::ready)
                 .service(web::redirect("/docs", "/docs/"))

@@ -10,9 +10,11 @@ use crate::error::{DomainError, Result};
 pub const DEFAULT_PER_PAGE: u64 = 25;
 /// Largest page size.
 pub const MAX_PER_PAGE: u64 = 200;
-/// Deepest row a numbered page may start at; deeper reading uses a cursor, whose
-/// cost does not grow with depth.
-pub const MAX_OFFSET: u64 = 100_000;
+/// Last numbered page: with at most [`MAX_PER_PAGE`] rows a page, numbered paging reads
+/// at most 100,000 rows deep; deeper reading uses a cursor, whose cost does not grow
+/// with depth. A fixed number (not one that depends on `per_page`) so that the API
+/// document can state it as the parameter's maximum.
+pub const MAX_PAGE: u64 = 500;
 
 /// One field of a sort spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,10 +102,10 @@ impl Paging {
                 if page == 0 {
                     return Err(DomainError::invalid("page", "starts at 1"));
                 }
-                if (page - 1).checked_mul(per_page).is_none_or(|offset| offset > MAX_OFFSET) {
+                if page > MAX_PAGE {
                     return Err(DomainError::invalid(
                         "page",
-                        format!("pages may start at most {MAX_OFFSET} rows deep; read deeper with cursor"),
+                        format!("must be at most {MAX_PAGE}; read deeper with cursor"),
                     ));
                 }
                 Ok(Paging::Offset { page, per_page, count: count.unwrap_or(true) })
@@ -207,8 +209,8 @@ mod tests {
         assert!(Paging::from_query(None, Some(201), None, None).is_err());
         assert!(Paging::from_query(Some(0), None, None, None).is_err());
         assert!(Paging::from_query(Some(u64::MAX), Some(200), None, None).is_err());
-        assert!(Paging::from_query(Some(4001), Some(25), None, None).is_ok());
-        assert!(Paging::from_query(Some(4002), Some(25), None, None).is_err());
+        assert!(Paging::from_query(Some(MAX_PAGE), Some(200), None, None).is_ok());
+        assert!(Paging::from_query(Some(MAX_PAGE + 1), Some(1), None, None).is_err(), "whatever the page size");
         assert_eq!(
             Paging::from_query(None, None, Some(""), None).expect("valid"),
             Paging::Cursor { after: None, per_page: DEFAULT_PER_PAGE }

@@ -279,7 +279,8 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working at once. Revoking a revoked key does nothing.
+         * @description The key stops working at once. Revoking a revoked key does nothing; a key cannot
+         *     revoke itself (409).
          *
          *     Roles: `api_keys:manage`: admin
          */
@@ -2112,8 +2113,11 @@ export interface components {
             customer_id?: number | null;
             /** Format: date-time */
             due_at?: string | null;
-            /** @description call, email, meeting, note or task. */
-            kind: string;
+            /**
+             * @description call, email, meeting, note or task.
+             * @enum {string}
+             */
+            kind: "call" | "email" | "meeting" | "note" | "task";
             /** Format: int64 */
             lead_id?: number | null;
             /** Format: int64 */
@@ -2147,7 +2151,8 @@ export interface components {
             body?: string | null;
             /** Format: date-time */
             due_at?: string | null;
-            kind?: string | null;
+            /** @enum {string|null} */
+            kind?: "call" | "email" | "meeting" | "note" | "task" | null;
             /** Format: int64 */
             owner_id?: number | null;
             subject?: string | null;
@@ -2317,14 +2322,18 @@ export interface components {
             body: string;
             /** @example 5000.00 */
             budget?: string | null;
-            /** @description email, sms or phone. */
-            channel: string;
+            /**
+             * @description email, sms or phone.
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "phone";
             /** @example 0.00 */
             cost?: string | null;
             /** Format: date-time */
             end_at?: string | null;
             goal?: string | null;
-            goal_metric?: string | null;
+            /** @enum {string|null} */
+            goal_metric?: "orders" | "revenue" | "converted" | "clicked" | "opened" | null;
             /** @example 200 */
             goal_target?: string | null;
             name: string;
@@ -2490,13 +2499,15 @@ export interface components {
             body?: string | null;
             /** @example 5000.00 */
             budget?: string | null;
-            channel?: string | null;
+            /** @enum {string|null} */
+            channel?: "email" | "sms" | "phone" | null;
             /** @example 1200.00 */
             cost?: string | null;
             /** Format: date-time */
             end_at?: string | null;
             goal?: string | null;
-            goal_metric?: string | null;
+            /** @enum {string|null} */
+            goal_metric?: "orders" | "revenue" | "converted" | "clicked" | "opened" | null;
             /** @example 200 */
             goal_target?: string | null;
             name?: string | null;
@@ -2511,8 +2522,11 @@ export interface components {
         /** @description A comment on a request. */
         CommentCreate: {
             body: string;
-            /** @description `internal` (default: staff only) or `customer` (customer-facing). */
-            visibility?: string | null;
+            /**
+             * @description `internal` (default: staff only) or `customer` (customer-facing).
+             * @enum {string|null}
+             */
+            visibility?: "internal" | "customer" | null;
         };
         /** @description A customer. */
         Customer: {
@@ -2559,8 +2573,11 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            /** @description One of web, referral, event, campaign, import, other. */
-            source?: string | null;
+            /**
+             * @description One of web, referral, event, campaign, import, other.
+             * @enum {string|null}
+             */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
             tags?: string[];
         };
         CustomerPage: {
@@ -2637,7 +2654,8 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            source?: string | null;
+            /** @enum {string|null} */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
             tags?: string[] | null;
         };
         /** @description The company at a glance. */
@@ -2903,8 +2921,11 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            /** @description web, referral, event, campaign, import or other (default). */
-            source?: string | null;
+            /**
+             * @description web, referral, event, campaign, import or other (default).
+             * @enum {string|null}
+             */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
         };
         LeadPage: {
             items: components["schemas"]["Lead"][];
@@ -2936,8 +2957,10 @@ export interface components {
             /** Format: int64 */
             owner_id?: number | null;
             phone?: string | null;
-            source?: string | null;
-            status?: string | null;
+            /** @enum {string|null} */
+            source?: "web" | "referral" | "event" | "campaign" | "import" | "other" | null;
+            /** @enum {string|null} */
+            status?: "new" | "contacted" | "qualified" | "disqualified" | "converted" | null;
         };
         /** @description Email and password. */
         LoginRequest: {
@@ -3011,8 +3034,11 @@ export interface components {
             owner_id?: number | null;
             /** Format: int32 */
             probability?: number | null;
-            /** @description An open stage; default prospecting. */
-            stage?: string | null;
+            /**
+             * @description An open stage; default prospecting.
+             * @enum {string|null}
+             */
+            stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost" | null;
             title: string;
         };
         OpportunityPage: {
@@ -3080,7 +3106,8 @@ export interface components {
             owner_id?: number | null;
             /** Format: int32 */
             probability?: number | null;
-            stage?: string | null;
+            /** @enum {string|null} */
+            stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost" | null;
             title?: string | null;
         };
         /** @description A customer's opt-out of one channel. */
@@ -3094,8 +3121,11 @@ export interface components {
         };
         /** @description Opt a customer out of a channel. */
         OptOutCreate: {
-            /** @description email, sms or phone. */
-            channel: string;
+            /**
+             * @description email, sms or phone.
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "phone";
         };
         /**
          * @description An order. Amounts are computed by the server with the quote rules (half-even to
@@ -3212,8 +3242,9 @@ export interface components {
             /**
              * @description pending → paid | cancelled; paid → shipped | cancelled; shipped → completed.
              * @example paid
+             * @enum {string}
              */
-            status: string;
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
         };
         /** @description One message in the outbox. */
         OutboxMessage: {
@@ -3988,8 +4019,11 @@ export interface components {
              * @description RFM R score (1–5, today's scores) at least.
              */
             r_score_min?: number | null;
-            /** @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`). */
-            rfm_segment?: string | null;
+            /**
+             * @description In this RFM segment today (e.g. `champions`, `at_risk`; see `GET /api/v1/analytics/rfm`).
+             * @enum {string|null}
+             */
+            rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost" | null;
             /** @description Exact source. */
             source?: string | null;
             /** @description Has every one of these tags. */
@@ -4119,8 +4153,11 @@ export interface components {
         };
         /** @description A new service request; it is assigned automatically to the support agent with the fewest open requests. */
         ServiceRequestCreate: {
-            /** @description phone, email, web or chat. */
-            channel: string;
+            /**
+             * @description phone, email, web or chat.
+             * @enum {string}
+             */
+            channel: "phone" | "email" | "web" | "chat";
             /** Format: int64 */
             customer_id: number;
             description?: string | null;
@@ -4129,8 +4166,11 @@ export interface components {
              * @description Must be an order of that customer.
              */
             order_id?: number | null;
-            /** @description low, normal (default), high or urgent. */
-            priority?: string | null;
+            /**
+             * @description low, normal (default), high or urgent.
+             * @enum {string|null}
+             */
+            priority?: "low" | "normal" | "high" | "urgent" | null;
             /**
              * Format: date-time
              * @description Default: now. May lie in the past, not in the future.
@@ -4254,7 +4294,8 @@ export interface components {
          */
         StatusChange: {
             note?: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "assigned" | "in_progress" | "resolved" | "closed";
         };
         /** @description Render the campaign for one customer; with `to`, also send a test message there. */
         TestSendRequest: {
@@ -4398,7 +4439,7 @@ export interface components {
              *       "order.created"
              *     ]
              */
-            events: string[];
+            events: ("customer.created" | "customer.updated" | "customer.deleted" | "lead.created" | "lead.updated" | "lead.converted" | "opportunity.stage_changed" | "quote.accepted" | "order.created" | "service_request.created" | "service_request.updated" | "service_request.resolved" | "campaign.completed" | "*" | "customer.*" | "lead.*" | "opportunity.*" | "quote.*" | "order.*" | "service_request.*" | "campaign.*")[];
             /**
              * @description An http(s) URL on a public address.
              * @example https://example.com/rapport-hooks
@@ -4478,7 +4519,7 @@ export interface components {
         WebhookUpdate: {
             active?: boolean | null;
             description?: string | null;
-            events?: string[] | null;
+            events?: ("customer.created" | "customer.updated" | "customer.deleted" | "lead.created" | "lead.updated" | "lead.converted" | "opportunity.stage_changed" | "quote.accepted" | "order.created" | "service_request.created" | "service_request.updated" | "service_request.resolved" | "campaign.completed" | "*" | "customer.*" | "lead.*" | "opportunity.*" | "quote.*" | "order.*" | "service_request.*" | "campaign.*")[] | null;
             url?: string | null;
         };
         /** @description Won against lost among opportunities closed in the period. */
@@ -4503,7 +4544,7 @@ export interface operations {
         parameters: {
             query?: {
                 owner_id?: number;
-                kind?: string;
+                kind?: "call" | "email" | "meeting" | "note" | "task";
                 customer_id?: number;
                 lead_id?: number;
                 opportunity_id?: number;
@@ -4721,7 +4762,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Activity id */
@@ -4790,7 +4831,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Activity id */
@@ -4893,7 +4934,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -4974,6 +5015,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_dashboard: {
@@ -5047,7 +5097,7 @@ export interface operations {
                 /** @description History ends before this month (default: the current month, so that only whole months count). */
                 to?: string;
                 /** @description Only `month`. */
-                granularity?: string;
+                granularity?: "month";
             };
             header?: never;
             path?: never;
@@ -5320,7 +5370,7 @@ export interface operations {
                 /** @description Orders dated before this day count (default: today, UTC). */
                 as_of?: string;
                 /** @description Only this segment. */
-                segment?: string;
+                segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
                 /** @description Comma list of customer_id, recency_days, frequency, monetary, r_score, f_score, m_score. Default `-monetary`. */
                 sort?: string;
                 page?: number;
@@ -5607,6 +5657,15 @@ export interface operations {
             };
             /** @description No such record, or not visible to the caller (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A unique value is taken (`duplicate`, with `existing_id`) or the state forbids it (`conflict`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6016,9 +6075,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description draft, scheduled, running, completed or cancelled. */
-                status?: string;
+                status?: "draft" | "scheduled" | "running" | "completed" | "cancelled";
                 /** @description email, sms or phone. */
-                channel?: string;
+                channel?: "email" | "sms" | "phone";
                 page?: number;
                 per_page?: number;
             };
@@ -6294,7 +6353,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6372,7 +6431,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Campaign id */
@@ -6484,7 +6543,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6560,6 +6619,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     launch_campaign: {
@@ -6567,7 +6635,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6658,7 +6726,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description queued, sending, sent, failed or cancelled. */
-                status?: string;
+                status?: "queued" | "sending" | "sent" | "failed" | "cancelled";
                 page?: number;
                 per_page?: number;
             };
@@ -6732,7 +6800,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -6976,7 +7044,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -7052,6 +7120,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_customers: {
@@ -7078,7 +7155,7 @@ export interface operations {
                  *     new_customers, promising, need_attention, about_to_sleep, at_risk,
                  *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
                  */
-                rfm_segment?: string;
+                rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
                 /** @description Comma list of id, name, city, created_at, updated_at; `-` for descending. Default `-created_at`. */
                 sort?: string;
                 /** @description Page number from 1 (not with `cursor`). */
@@ -7262,7 +7339,7 @@ export interface operations {
                  *     new_customers, promising, need_attention, about_to_sleep, at_risk,
                  *     cant_lose_them, hibernating or lost (see `GET /analytics/rfm`).
                  */
-                rfm_segment?: string;
+                rfm_segment?: "champions" | "loyal_customers" | "potential_loyalists" | "new_customers" | "promising" | "need_attention" | "about_to_sleep" | "at_risk" | "cant_lose_them" | "hibernating" | "lost";
             };
             header?: never;
             path?: never;
@@ -7464,7 +7541,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Customer id */
@@ -7533,7 +7610,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Customer id */
@@ -7800,7 +7877,7 @@ export interface operations {
                 /** @description Customer id */
                 id: number;
                 /** @description email, sms or phone */
-                channel: string;
+                channel: "email" | "sms" | "phone";
             };
             cookie?: never;
         };
@@ -7864,7 +7941,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description One of pending, paid, shipped, completed, cancelled. */
-                status?: string;
+                status?: "pending" | "paid" | "shipped" | "completed" | "cancelled";
                 /** @description Comma list of id, number, order_date, total, created_at; `-` for descending. Default `-order_date`. */
                 sort?: string;
                 /** @description Page number from 1 (not with `cursor`). */
@@ -8081,9 +8158,9 @@ export interface operations {
     customer_service_requests: {
         parameters: {
             query?: {
-                status?: string;
-                priority?: string;
-                channel?: string;
+                status?: "open" | "assigned" | "in_progress" | "resolved" | "closed";
+                priority?: "low" | "normal" | "high" | "urgent";
+                channel?: "phone" | "email" | "web" | "chat";
                 assignee_id?: number;
                 /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
                 assigned?: boolean;
@@ -8307,8 +8384,8 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive substring of name, company, email or phone. */
                 q?: string;
-                status?: string;
-                source?: string;
+                status?: "new" | "contacted" | "qualified" | "disqualified" | "converted";
+                source?: "web" | "referral" | "event" | "campaign" | "import" | "other";
                 owner_id?: number;
                 created_from?: string;
                 created_to?: string;
@@ -8521,7 +8598,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Lead id */
@@ -8590,7 +8667,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Lead id */
@@ -8805,7 +8882,7 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive substring of the title. */
                 q?: string;
-                stage?: string;
+                stage?: "prospecting" | "qualification" | "proposal" | "negotiation" | "won" | "lost";
                 owner_id?: number;
                 customer_id?: number;
                 close_from?: string;
@@ -9076,7 +9153,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Opportunity id */
@@ -9145,7 +9222,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Opportunity id */
@@ -9352,7 +9429,7 @@ export interface operations {
             query?: {
                 customer_id?: number;
                 /** @description One of pending, paid, shipped, completed, cancelled. */
-                status?: string;
+                status?: "pending" | "paid" | "shipped" | "completed" | "cancelled";
                 /** @description Owner's user id. */
                 owner_id?: number;
                 /** @description Order date on or after. */
@@ -9666,7 +9743,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -9779,7 +9856,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description email or sms. */
-                channel?: string;
+                channel?: "email" | "sms" | "phone";
                 /** @description Exact recipient. */
                 recipient?: string;
                 page?: number;
@@ -10064,7 +10141,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Product id */
@@ -10133,7 +10210,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Product id */
@@ -10323,7 +10400,7 @@ export interface operations {
                 /** @description Owner's user id. */
                 owner_id?: number;
                 /** @description One of draft, sent, accepted, rejected, expired (as reported). */
-                status?: string;
+                status?: "draft" | "sent" | "accepted" | "rejected" | "expired";
                 /** @description Case-insensitive substring of the number. */
                 q?: string;
                 /** @description Created at or after (RFC 3339). */
@@ -10545,7 +10622,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10623,7 +10700,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Quote id */
@@ -10735,7 +10812,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10811,6 +10888,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     reject_quote: {
@@ -10818,7 +10904,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10894,6 +10980,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     send_quote: {
@@ -10901,7 +10996,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -10970,6 +11065,15 @@ export interface operations {
             };
             /** @description `If-Match` names a stale version (`stale_version`) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11296,7 +11400,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Segment id */
@@ -11365,7 +11469,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Segment id */
@@ -11537,9 +11641,9 @@ export interface operations {
     list_service_requests: {
         parameters: {
             query?: {
-                status?: string;
-                priority?: string;
-                channel?: string;
+                status?: "open" | "assigned" | "in_progress" | "resolved" | "closed";
+                priority?: "low" | "normal" | "high" | "urgent";
+                channel?: "phone" | "email" | "web" | "chat";
                 assignee_id?: number;
                 /** @description `false`: only requests nobody is assigned to; `true`: only assigned ones. */
                 assigned?: boolean;
@@ -11821,7 +11925,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -12038,7 +12142,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
                 /** @description Makes a retry safe: the first response with this key is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same key with a different request is a 422; while the first runs, a retry waits for it. */
                 "Idempotency-Key"?: string;
             };
@@ -12829,7 +12933,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description User id */
@@ -13122,7 +13226,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Webhook id */
@@ -13191,7 +13295,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of the version you read */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description Webhook id */
@@ -13293,7 +13397,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description queued, sending, delivered, failed or cancelled. */
-                status?: string;
+                status?: "queued" | "sending" | "delivered" | "failed" | "cancelled";
                 page?: number;
                 per_page?: number;
             };
@@ -13433,6 +13537,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields, listed in `errors` (`validation_failed`, `import_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rating_page: {
@@ -13454,6 +13567,15 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid or tampered link */
@@ -13638,6 +13760,15 @@ export interface operations {
                     "image/gif": number[];
                 };
             };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unsubscribe_page: {
@@ -13659,6 +13790,15 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown link */
@@ -13690,6 +13830,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: bad JSON, unknown or wrong query parameters (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No such record, or not visible to the caller (`not_found`) */
             404: {

@@ -190,7 +190,7 @@ pub struct LeadConvert {
     #[schema(max_length = 200, min_length = 1)]
     pub opportunity_title: Option<String>,
     /// Decimal string; default "0.00".
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "super::decimal_opt")]
     #[schema(value_type = Option<String>, example = "25000.00")]
     pub amount: Option<Decimal>,
     pub expected_close_date: Option<NaiveDate>,

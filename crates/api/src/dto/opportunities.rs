@@ -98,7 +98,7 @@ impl From<OpportunityCreate> for svc::NewOpportunity {
 pub struct OpportunityUpdate {
     #[schema(max_length = 200, min_length = 1)]
     pub title: Option<String>,
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "super::decimal_opt")]
     #[schema(value_type = Option<String>, example = "25000.00")]
     pub amount: Option<Decimal>,
     pub stage: Option<String>,

@@ -81,7 +81,7 @@ pub struct OptOutCreate {
 #[serde(deny_unknown_fields)]
 pub struct SmsReply {
     /// The sender's number, as stored on customers.
-    #[schema(max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, pattern = r"\S")]
     pub from: String,
     #[schema(max_length = 2000)]
     pub body: String,

@@ -50,7 +50,7 @@ impl From<svc::Product> for Product {
 #[serde(deny_unknown_fields)]
 pub struct ProductCreate {
     /// Unique stock-keeping unit: letters, digits, `-`, `_`, `.`.
-    #[schema(max_length = 64, min_length = 1)]
+    #[schema(max_length = 64, min_length = 1, pattern = r"^\s*[A-Za-z0-9._-]+\s*$")]
     pub sku: String,
     #[schema(max_length = 200, min_length = 1)]
     pub name: String,
@@ -88,7 +88,7 @@ impl From<ProductCreate> for svc::NewProduct {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductUpdate {
-    #[schema(max_length = 64, min_length = 1)]
+    #[schema(max_length = 64, min_length = 1, pattern = r"^\s*[A-Za-z0-9._-]+\s*$")]
     pub sku: Option<String>,
     #[schema(max_length = 200, min_length = 1)]
     pub name: Option<String>,

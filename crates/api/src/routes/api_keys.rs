@@ -55,11 +55,12 @@ async fn create_api_key(
 
 /// Revoke an API key
 ///
-/// The key stops working at once. Revoking a revoked key does nothing.
+/// The key stops working at once. Revoking a revoked key does nothing; a key cannot
+/// revoke itself (409).
 #[utoipa::path(
     tag = "api-keys",
     params(("id" = i64, Path, description = "API key id")),
-    responses((status = 204, description = "Revoked"), BadRequest, Unauthorized, Forbidden, NotFound),
+    responses((status = 204, description = "Revoked"), BadRequest, Unauthorized, Forbidden, NotFound, Conflict),
     security(("bearer" = []), ("api_key" = []))
 )]
 #[delete("/api-keys/{id}")]

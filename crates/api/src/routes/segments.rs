@@ -164,7 +164,10 @@ async fn segment_members(
     if !(1..=1000).contains(&per_page) {
         return Err(rapport_domain::DomainError::invalid("per_page", "must be between 1 and 1000").into());
     }
-    let after = q.after.unwrap_or(0).max(0);
+    let after = q.after.unwrap_or(0);
+    if after < 0 {
+        return Err(rapport_domain::DomainError::invalid("after", "must be 0 or more").into());
+    }
     let (items, total) = svc::members(&state.db, &user.0, id.into_inner(), after, per_page).await?;
     let next_after = (items.len() as u64 == per_page).then(|| items.last().map(|m| m.id)).flatten();
     Ok(Json(SegmentMemberPage { items: items.into_iter().map(Into::into).collect(), total, next_after }))

@@ -39,6 +39,15 @@ pub fn matches(pattern: &str, event: &str) -> bool {
     }
 }
 
+/// The wildcards a subscription may list besides [`EVENTS`]: `*` and one per resource.
+pub const WILDCARDS: &[&str] =
+    &["*", "customer.*", "lead.*", "opportunity.*", "quote.*", "order.*", "service_request.*", "campaign.*"];
+
+/// Everything a subscription may list: the events, then the wildcards.
+pub fn subscribable() -> Vec<&'static str> {
+    EVENTS.iter().chain(WILDCARDS).copied().collect()
+}
+
 /// Whether `pattern` names at least one event: a known event, `*`, or `<resource>.*`
 /// for a resource that has events.
 pub fn is_known(pattern: &str) -> bool {
@@ -217,5 +226,16 @@ mod tests {
         }
         assert_eq!(reason("100.64.0.1"), Some("a shared (CGNAT) address"));
         assert_eq!(reason("fd12::1"), Some("a private (unique local) address"));
+    }
+
+    #[test]
+    fn every_wildcard_is_known_and_every_resource_has_one() {
+        for w in WILDCARDS {
+            assert!(is_known(w), "{w}");
+        }
+        for e in EVENTS {
+            let resource = e.split('.').next().unwrap_or_default();
+            assert!(WILDCARDS.contains(&format!("{resource}.*").as_str()), "{e}");
+        }
     }
 }

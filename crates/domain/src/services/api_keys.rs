@@ -113,12 +113,16 @@ pub async fn create(
     Ok((key, secret))
 }
 
-/// Revokes a key; it stops working at once. Revoking twice is a no-op.
+/// Revokes a key; it stops working at once. Revoking twice is a no-op. A key cannot
+/// revoke itself: an integration would lock itself out mid-run (a person revokes it).
 ///
 /// # Errors
-/// `Forbidden`, `NotFound`, database failures.
+/// `Forbidden`, `NotFound`, `Conflict` (the key in use), database failures.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
     actor.require(Action::ApiKeysManage)?;
+    if actor.api_key_id == Some(id) {
+        return Err(DomainError::Conflict("an API key cannot revoke itself; sign in to revoke it".into()));
+    }
     let txn = db.begin().await?;
     let row = api_key::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound("api key"))?;
     if row.revoked_at.is_some() {

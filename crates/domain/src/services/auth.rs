@@ -187,6 +187,9 @@ async fn failed(db: &DatabaseConnection, email: &str, user: Option<&user::Model>
     }
 }
 
+/// Longest text accepted as a refresh token (the API documents it as the field's maximum).
+pub const MAX_REFRESH_TOKEN_LEN: usize = 100;
+
 /// Exchanges a refresh token for a new one (rotation). Presenting a token that was
 /// already used revokes its whole family: someone else has a copy.
 ///
@@ -220,6 +223,12 @@ pub async fn refresh(db: &DatabaseConnection, token: &str) -> Result<Session> {
 /// # Errors
 /// Database failures.
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<()> {
+    if token.chars().count() > MAX_REFRESH_TOKEN_LEN {
+        return Err(DomainError::invalid(
+            "refresh_token",
+            format!("must be at most {MAX_REFRESH_TOKEN_LEN} characters"),
+        ));
+    }
     if let Some(row) = repo::refresh_by_hash(db, &token_hash(token)).await? {
         repo::revoke_family(db, &row.family).await?;
         if let Some(u) = user::Entity::find_by_id(row.user_id).one(db).await? {

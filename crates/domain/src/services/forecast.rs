@@ -112,6 +112,9 @@ async fn promotions(db: &impl ConnectionTrait, months: &[NaiveDate]) -> Result<V
         .collect())
 }
 
+/// Longest history a forecast fits (50 years of months).
+pub const MAX_HISTORY_MONTHS: i64 = 600;
+
 /// A regressor the caller supplies: a value for every history and forecast month (`YYYY-MM`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExtraRegressor {
@@ -163,6 +166,11 @@ pub async fn forecast_with(
         (None, Some(first)) => NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").unwrap_or(to),
         (None, None) => to,
     };
+    // A bounded history keeps the fit's cost bounded whatever dates a caller sends.
+    let span = (i64::from(to.year()) - i64::from(start.year())) * 12 + i64::from(to.month()) - i64::from(start.month());
+    if span > MAX_HISTORY_MONTHS {
+        return Err(DomainError::invalid("from", format!("the period may span at most {MAX_HISTORY_MONTHS} months")));
+    }
     // Every month from start to to, gaps as zero revenue.
     let mut months = Vec::new();
     let mut m = start;

@@ -137,8 +137,11 @@ pub struct ReplyOutcome {
 pub async fn sms_reply(db: &DatabaseConnection, actor: &Actor, from: &str, body: &str) -> Result<ReplyOutcome> {
     actor.require(Action::OptOutsWrite)?;
     let from = from.trim();
-    if from.is_empty() || from.len() > 40 {
+    if from.is_empty() || from.chars().count() > 40 {
         return Err(DomainError::invalid("from", "must be the sender's phone number"));
+    }
+    if body.chars().count() > 2000 {
+        return Err(DomainError::invalid("body", "must be at most 2000 characters"));
     }
     let word = body.trim().to_uppercase();
     if !STOP_WORDS.contains(&word.as_str()) {

@@ -46,6 +46,9 @@ pub async fn list(
         q = q.filter(outbox_message::Column::Channel.eq(c));
     }
     if let Some(r) = recipient {
+        if r.chars().count() > 320 {
+            return Err(DomainError::invalid("recipient", "must be at most 320 characters"));
+        }
         q = q.filter(outbox_message::Column::Recipient.eq(r));
     }
     let total = q.clone().count(db).await?;

@@ -142,6 +142,12 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<Page<Product>> {
     actor.require(Action::ProductsRead)?;
+    if filter.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(DomainError::invalid("q", "must be at most 200 characters"));
+    }
+    if filter.category.as_deref().is_some_and(|c| c.chars().count() > 100) {
+        return Err(DomainError::invalid("category", "must be at most 100 characters"));
+    }
     let keys = parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
     let Paging::Offset { page, per_page, count } = *paging else {
         return Err(DomainError::invalid("cursor", "products are read in numbered pages"));

@@ -27,7 +27,7 @@ export function WebhookDeliveriesPage() {
     queryFn: async () =>
       unwrap(
         await api.GET('/api/v1/webhooks/{id}/deliveries', {
-          params: { path: { id }, query: { status: status || undefined, page, per_page: PER_PAGE } },
+          params: { path: { id }, query: { status: (status || undefined) as (typeof DELIVERY_STATUSES)[number] | undefined, page, per_page: PER_PAGE } },
         }),
       ),
     placeholderData: keepPreviousData,

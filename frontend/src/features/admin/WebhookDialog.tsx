@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { etagOf } from '../../lib/etag';
 import { useI18n, type Key } from '../../lib/i18n';
-import { eventGroups, WEBHOOK_EVENTS } from './webhookEvents';
+import { eventGroups, WEBHOOK_EVENTS, type EventPattern } from './webhookEvents';
 
 type Webhook = Schemas['Webhook'];
 type WebhookCreated = Schemas['WebhookCreated'];
@@ -57,7 +57,7 @@ export function WebhookDialog({ webhook, onClose, onCreated }: Props) {
   const extra = (webhook?.events ?? []).filter((e) => !known.has(e));
 
   const submit = handleSubmit(async (v) => {
-    const body = { url: v.url.trim(), events: v.events, description: v.description.trim() || null, active: v.active };
+    const body = { url: v.url.trim(), events: v.events as EventPattern[], description: v.description.trim() || null, active: v.active };
     try {
       if (webhook) {
         unwrap(

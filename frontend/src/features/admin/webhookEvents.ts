@@ -1,6 +1,12 @@
-// The events a subscription may name. The OpenAPI document only gives examples
-// (`customer.created`, `customer.*`, `*`); this list follows the server's own, which it
-// repeats in the 422 detail when a subscription names an unknown event.
+import type { Schemas } from '../../api/client';
+
+/** What a subscription may list: an event or a wildcard (the spec's enum). */
+export type EventPattern = NonNullable<Schemas['WebhookCreate']['events']>[number];
+/** A delivery's status (the spec's enum). */
+export type DeliveryStatus = NonNullable<Schemas['WebhookDelivery']['status']>;
+
+// The events a subscription may name, in display order (the spec's enum also lists the
+// wildcards; `satisfies` keeps this list within it).
 export const WEBHOOK_EVENTS = [
   'customer.created',
   'customer.updated',
@@ -15,7 +21,7 @@ export const WEBHOOK_EVENTS = [
   'service_request.updated',
   'service_request.resolved',
   'campaign.completed',
-] as const;
+] as const satisfies readonly EventPattern[];
 
 /** The events grouped by resource, each group offering its `<resource>.*` wildcard. */
 export function eventGroups(): { wildcard: string; events: string[] }[] {
@@ -27,4 +33,4 @@ export function eventGroups(): { wildcard: string; events: string[] }[] {
   return [...groups].map(([resource, events]) => ({ wildcard: `${resource}.*`, events }));
 }
 
-export const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'cancelled'] as const;
+export const DELIVERY_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'cancelled'] as const satisfies readonly DeliveryStatus[];

@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { AsyncState } from '../../components/AsyncState';
 import { money, percent } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
+import type { operations } from '../../api/schema';
 
 /** Segment sizes and revenue; choosing a segment lists its customers. */
 export function RfmPage() {
@@ -16,7 +17,7 @@ export function RfmPage() {
     queryKey: ['rfm', segment],
     enabled: segment !== '',
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/analytics/rfm/customers', { params: { query: { segment, per_page: 50 } } })),
+      unwrap(await api.GET('/api/v1/analytics/rfm/customers', { params: { query: { segment: segment as NonNullable<operations['rfm_customers']['parameters']['query']>['segment'], per_page: 50 } } })),
   });
   const items = segs.data ?? [];
   const customers = drill.data?.items ?? [];

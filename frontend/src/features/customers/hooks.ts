@@ -54,7 +54,7 @@ export async function createCustomer(body: CustomerCreate): Promise<Customer> {
 export async function updateCustomer(id: number, body: CustomerUpdate, etag: string | null): Promise<Customer> {
   return unwrap(
     await api.PATCH('/api/v1/customers/{id}', {
-      params: { path: { id }, header: { 'If-Match': etag } },
+      params: { path: { id }, header: { 'If-Match': etag ?? undefined } },
       body,
     }),
   );

@@ -57,7 +57,7 @@ const opt = (v: string) => v.trim() || null;
 function bodyOf(v: Values): CampaignCreate {
   return {
     name: v.name.trim(),
-    channel: v.channel,
+    channel: v.channel as CampaignCreate['channel'],
     segment_id: v.segment_id ? Number(v.segment_id) : null,
     subject: v.channel === 'email' ? opt(v.subject) : null,
     body: v.body,
@@ -67,7 +67,7 @@ function bodyOf(v: Values): CampaignCreate {
     end_at: fromLocalInput(v.end_at),
     attribution_days: v.attribution_days.trim() ? Number(v.attribution_days) : null,
     goal: opt(v.goal),
-    goal_metric: opt(v.goal_metric),
+    goal_metric: opt(v.goal_metric) as CampaignCreate['goal_metric'],
     goal_target: opt(v.goal_target),
     strategy: opt(v.strategy),
     plan: opt(v.plan),

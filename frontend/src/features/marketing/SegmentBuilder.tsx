@@ -56,7 +56,7 @@ export function toFilter(v: SegmentFormValues): SegmentFilter {
     birthday_month: int(v.birthday_month),
     created_from: day(v.created_from),
     created_to: day(v.created_to),
-    rfm_segment: text(v.rfm_segment),
+    rfm_segment: text(v.rfm_segment) as Schemas['SegmentFilter']['rfm_segment'],
     r_score_min: int(v.r_score_min),
     r_score_max: int(v.r_score_max),
     f_score_min: int(v.f_score_min),

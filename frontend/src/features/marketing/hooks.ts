@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { etagOf } from '../../lib/etag';
+import type { operations } from '../../api/schema';
 
 export type Segment = Schemas['Segment'];
 export type SegmentFilter = Schemas['SegmentFilter'];
@@ -80,7 +81,7 @@ export function useCampaigns(filter: { status?: string; channel?: string; page: 
     queryFn: async () =>
       unwrap(
         await api.GET('/api/v1/campaigns', {
-          params: { query: { status: filter.status || undefined, channel: filter.channel || undefined, page: filter.page, per_page: 25 } },
+          params: { query: { status: (filter.status || undefined) as NonNullable<operations['list_campaigns']['parameters']['query']>['status'], channel: (filter.channel || undefined) as NonNullable<operations['list_campaigns']['parameters']['query']>['channel'], page: filter.page, per_page: 25 } },
         }),
       ),
   });

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { etagOf } from '../../lib/etag';
+import type { operations } from '../../api/schema';
 
 export type Quote = Schemas['Quote'];
 export type QuoteCreate = Schemas['QuoteCreate'];
@@ -17,7 +18,7 @@ export function useQuotes(filter: { status?: string; opportunityId?: number; pag
       unwrap(
         await api.GET('/api/v1/quotes', {
           params: {
-            query: { status: filter.status || undefined, opportunity_id: filter.opportunityId, page: filter.page, per_page: 25 },
+            query: { status: (filter.status || undefined) as NonNullable<operations['list_quotes']['parameters']['query']>['status'], opportunity_id: filter.opportunityId, page: filter.page, per_page: 25 },
           },
         }),
       ),

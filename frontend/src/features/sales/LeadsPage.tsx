@@ -7,6 +7,7 @@ import { date } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { can } from '../../lib/permissions';
 import { useSession } from '../auth/useSession';
+import type { operations } from '../../api/schema';
 
 const STATUSES = ['', 'new', 'contacted', 'qualified', 'disqualified', 'converted'];
 
@@ -29,7 +30,7 @@ export function LeadsPage() {
     queryFn: async () =>
       unwrap(
         await api.GET('/api/v1/leads', {
-          params: { query: { status: status || undefined, q: q || undefined, per_page: 50 } },
+          params: { query: { status: (status || undefined) as NonNullable<operations['list_leads']['parameters']['query']>['status'], q: q || undefined, per_page: 50 } },
         }),
       ),
   });

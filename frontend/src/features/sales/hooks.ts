@@ -20,7 +20,7 @@ export function useMoveStage() {
       unwrap(
         await api.PATCH('/api/v1/opportunities/{id}', {
           params: { path: { id: v.opp.id }, header: { 'If-Match': etagOf(v.opp.version) } },
-          body: { stage: v.stage, lost_reason: v.lostReason ?? null },
+          body: { stage: v.stage as Schemas['OpportunityUpdate']['stage'], lost_reason: v.lostReason ?? null },
         }),
       ),
     onSettled: () => qc.invalidateQueries({ queryKey: ['opportunities'] }),

@@ -55,7 +55,7 @@ export function useServiceActions(id: number) {
       unwrap(
         await api.POST('/api/v1/service-requests/{id}/status', {
           params: { path: { id }, header: { 'If-Match': etagOf(v.sr.version) } },
-          body: { status: v.status },
+          body: { status: v.status as Schemas['StatusChange']['status'] },
         }),
       ),
     onSettled: refresh,

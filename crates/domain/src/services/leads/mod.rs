@@ -170,6 +170,9 @@ pub async fn list(
 ) -> Result<Page<Lead>> {
     let scope = actor.require(Action::LeadsRead)?;
     let mut p = Problems::default();
+    if filter.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+        p.add("q", "must be at most 200 characters");
+    }
     if filter.status.as_deref().is_some_and(|s| !transitions::is_state(LEAD, s)) {
         p.add("status", format!("must be one of {}", transitions::states(LEAD).join(", ")));
     }

@@ -92,6 +92,9 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<Page<Opportunity>> {
     let scope = actor.require(Action::OpportunitiesRead)?;
+    if filter.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(DomainError::invalid("q", "must be at most 200 characters"));
+    }
     if let Some(s) = &filter.stage
         && !transitions::is_state(OPPORTUNITY, s)
     {
