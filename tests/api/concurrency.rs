@@ -67,4 +67,51 @@ async fn writers_that_reread_on_412_lose_no_update(app: TestApp) {
     assert_eq!(last["version"], 9, "eight successful writes on version 1");
 }
 
-db_tests!(exactly_one_concurrent_patch_wins_each_version, writers_that_reread_on_412_lose_no_update);
+/// Settings carry a version too: of concurrent `PUT`s with the same `If-Match`, one wins
+/// and the rest get 412; a `PUT` without `If-Match` always applies and raises the version.
+async fn settings_take_if_match(app: TestApp) {
+    let s = app.login_as(Role::Admin).await;
+    for (path, bodies) in [
+        (
+            "/api/v1/settings/service",
+            (0..10)
+                .map(|i| json!({ "sla_hours": { "low": 72, "normal": 24 + i, "high": 8, "urgent": 4 }, "support_own_only": false }))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "/api/v1/settings/lead-assignment",
+            (0..10).map(|i| json!({ "rule": if i % 2 == 0 { "least_open" } else { "round_robin" } })).collect(),
+        ),
+    ] {
+        let res = s.get(path).await;
+        let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(tag, "\"0\"", "{path}: nothing stored yet is version 0");
+        let s = &s;
+        let writes = bodies.iter().map(|body| async move {
+            let res = s.request(Method::PUT, path).header("If-Match", "\"0\"").json(body).send().await.unwrap();
+            let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_owned());
+            let (status, answer) = read(res).await;
+            (status, etag, answer)
+        });
+        let results = futures_util::future::join_all(writes).await;
+        let winners: Vec<_> = results.iter().filter(|(st, _, _)| *st == StatusCode::OK).collect();
+        assert_eq!(winners.len(), 1, "{path}: one winner: {results:?}");
+        assert_eq!(winners[0].1.as_deref(), Some("\"1\""), "{path}");
+        let stale = results.iter().filter(|(st, _, b)| *st == StatusCode::PRECONDITION_FAILED && b["code"] == "stale_version");
+        assert_eq!(stale.count(), 9, "{path}: the others are stale");
+        let res = s.get(path).await;
+        assert_eq!(res.headers()["etag"].to_str().unwrap(), "\"1\"");
+        let (_, stored) = read(res).await;
+        assert_eq!(stored, winners[0].2, "{path}: the stored settings are the winner's");
+        // Without If-Match the write applies over whatever is stored.
+        let res = s.request(Method::PUT, path).json(&bodies[0]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["etag"].to_str().unwrap(), "\"2\"");
+    }
+}
+
+db_tests!(
+    exactly_one_concurrent_patch_wins_each_version,
+    writers_that_reread_on_412_lose_no_update,
+    settings_take_if_match
+);

@@ -151,21 +151,28 @@ async fn convert_lead(
 /// Read the lead-assignment rule
 #[utoipa::path(
     tag = "settings",
-    responses((status = 200, description = "The rule", body = LeadAssignment), Unauthorized, Forbidden),
+    responses(
+        (status = 200, description = "The rule", body = LeadAssignment, headers(("ETag" = String))),
+        Unauthorized, Forbidden
+    ),
     security(("bearer" = []), ("api_key" = []))
 )]
 #[get("/settings/lead-assignment")]
-async fn get_lead_assignment(user: AuthUser, state: Data<AppState>) -> Result<Json<LeadAssignment>, ApiError> {
-    Ok(Json(LeadAssignment { rule: svc::get_assignment_rule(&state.db, &user.0).await?.into() }))
+async fn get_lead_assignment(user: AuthUser, state: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (rule, version) = svc::get_assignment_rule(&state.db, &user.0).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(LeadAssignment { rule: rule.into() }))
 }
 
 /// Set the lead-assignment rule
+///
+/// With `If-Match`, only when nobody changed the rule since you read it (412 otherwise).
 #[utoipa::path(
     tag = "settings",
+    params(("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
     request_body = LeadAssignment,
     responses(
-        (status = 200, description = "The new rule", body = LeadAssignment),
-        BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+        (status = 200, description = "The new rule", body = LeadAssignment, headers(("ETag" = String))),
+        BadRequest, Unauthorized, Forbidden, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unprocessable
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
@@ -173,8 +180,10 @@ async fn get_lead_assignment(user: AuthUser, state: Data<AppState>) -> Result<Js
 async fn set_lead_assignment(
     user: AuthUser,
     state: Data<AppState>,
+    req: HttpRequest,
     body: Json<LeadAssignment>,
-) -> Result<Json<LeadAssignment>, ApiError> {
-    let rule = svc::set_assignment_rule(&state.db, &user.0, body.into_inner().rule.into()).await?;
-    Ok(Json(LeadAssignment { rule: rule.into() }))
+) -> Result<HttpResponse, ApiError> {
+    let (rule, version) =
+        svc::set_assignment_rule(&state.db, &user.0, body.into_inner().rule.into(), if_match(&req)?).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(LeadAssignment { rule: rule.into() }))
 }

@@ -250,23 +250,29 @@ async fn customer_service_requests(
 /// Read the service settings
 #[utoipa::path(
     tag = "settings",
-    responses((status = 200, description = "SLA hours and visibility", body = ServiceSettings), Unauthorized, Forbidden),
+    responses(
+        (status = 200, description = "SLA hours and visibility", body = ServiceSettings, headers(("ETag" = String))),
+        Unauthorized, Forbidden
+    ),
     security(("bearer" = []), ("api_key" = []))
 )]
 #[get("/settings/service")]
-async fn get_service_settings(user: AuthUser, state: Data<AppState>) -> Result<Json<ServiceSettings>, ApiError> {
-    Ok(Json(settings::get(&state.db, &user.0).await?.into()))
+async fn get_service_settings(user: AuthUser, state: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (s, version) = settings::get(&state.db, &user.0).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(ServiceSettings::from(s)))
 }
 
 /// Set the service settings
 ///
-/// New SLA hours apply to requests opened from now on.
+/// New SLA hours apply to requests opened from now on. With `If-Match`, only when nobody
+/// changed the settings since you read them (412 otherwise).
 #[utoipa::path(
     tag = "settings",
+    params(("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
     request_body = ServiceSettings,
     responses(
-        (status = 200, description = "The new settings", body = ServiceSettings),
-        BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+        (status = 200, description = "The new settings", body = ServiceSettings, headers(("ETag" = String))),
+        BadRequest, Unauthorized, Forbidden, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, Unprocessable
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
@@ -274,7 +280,9 @@ async fn get_service_settings(user: AuthUser, state: Data<AppState>) -> Result<J
 async fn set_service_settings(
     user: AuthUser,
     state: Data<AppState>,
+    req: HttpRequest,
     body: Json<ServiceSettings>,
-) -> Result<Json<ServiceSettings>, ApiError> {
-    Ok(Json(settings::set(&state.db, &user.0, body.into_inner().into()).await?.into()))
+) -> Result<HttpResponse, ApiError> {
+    let (s, version) = settings::set(&state.db, &user.0, body.into_inner().into(), if_match(&req)?).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(ServiceSettings::from(s)))
 }

@@ -7,6 +7,8 @@ pub struct Model {
     pub key: String,
     pub value: String,
     pub updated_at: DateTime,
+    /// Raised by every change; the settings' ETag.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,24 +22,32 @@ pub async fn assignment_rule(db: &impl ConnectionTrait) -> Result<Rule> {
     Ok(settings::get(db, RULE_KEY).await?.and_then(|v| Rule::parse(&v)).unwrap_or(Rule::RoundRobin))
 }
 
-/// Reads the assignment rule as an admin or manager.
+/// Reads the assignment rule as an admin or manager, with its version (the ETag).
 ///
 /// # Errors
 /// `Forbidden`, database failures.
-pub async fn get_assignment_rule(db: &impl ConnectionTrait, actor: &Actor) -> Result<Rule> {
+pub async fn get_assignment_rule(db: &impl ConnectionTrait, actor: &Actor) -> Result<(Rule, i32)> {
     actor.require(Action::SettingsManage)?;
-    assignment_rule(db).await
+    let stored = settings::get_versioned(db, RULE_KEY).await?;
+    let version = stored.as_ref().map_or(0, |(_, v)| *v);
+    Ok((stored.and_then(|(v, _)| Rule::parse(&v)).unwrap_or(Rule::RoundRobin), version))
 }
 
-/// Sets the assignment rule.
+/// Sets the assignment rule when it is still at version `expected` (any when `None`);
+/// returns it with its new version.
 ///
 /// # Errors
-/// `Forbidden`, database failures.
-pub async fn set_assignment_rule(db: &DatabaseConnection, actor: &Actor, rule: Rule) -> Result<Rule> {
+/// `Forbidden`, `StaleVersion`, database failures.
+pub async fn set_assignment_rule(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    rule: Rule,
+    expected: Option<i32>,
+) -> Result<(Rule, i32)> {
     actor.require(Action::SettingsManage)?;
     let txn = db.begin().await?;
     let before = assignment_rule(&txn).await?;
-    settings::set(&txn, RULE_KEY, rule.as_str()).await?;
+    let version = settings::set(&txn, RULE_KEY, rule.as_str(), expected).await?;
     audit::record(
         &txn,
         actor,
@@ -53,7 +61,7 @@ pub async fn set_assignment_rule(db: &DatabaseConnection, actor: &Actor, rule: R
     )
     .await?;
     txn.commit().await?;
-    Ok(rule)
+    Ok((rule, version))
 }
 
 /// Picks the owner of a new lead by the configured rule, inside the creating

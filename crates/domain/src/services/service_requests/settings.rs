@@ -28,20 +28,29 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<ServiceSettings> {
     Ok(settings::get(db, KEY).await?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
 }
 
-/// Reads the settings as an admin or manager.
+/// Reads the settings as an admin or manager, with their version (the ETag).
 ///
 /// # Errors
 /// `Forbidden`, database failures.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor) -> Result<ServiceSettings> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor) -> Result<(ServiceSettings, i32)> {
     actor.require(Action::SettingsManage)?;
-    current(db).await
+    let stored = settings::get_versioned(db, KEY).await?;
+    let version = stored.as_ref().map_or(0, |(_, v)| *v);
+    Ok((stored.and_then(|(v, _)| serde_json::from_str(&v).ok()).unwrap_or_default(), version))
 }
 
-/// Replaces the settings. Due times of existing requests stay as they were computed.
+/// Replaces the settings when they are still at version `expected` (any when `None`);
+/// returns them with their new version. Due times of existing requests stay as they were
+/// computed.
 ///
 /// # Errors
-/// `Forbidden`, `Invalid` hours, database failures.
-pub async fn set(db: &DatabaseConnection, actor: &Actor, new: ServiceSettings) -> Result<ServiceSettings> {
+/// `Forbidden`, `Invalid` hours, `StaleVersion`, database failures.
+pub async fn set(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: ServiceSettings,
+    expected: Option<i32>,
+) -> Result<(ServiceSettings, i32)> {
     actor.require(Action::SettingsManage)?;
     if !new.sla_hours.is_valid() {
         return Err(DomainError::invalid("sla_hours", "every priority needs between 1 and 8760 hours"));
@@ -49,7 +58,7 @@ pub async fn set(db: &DatabaseConnection, actor: &Actor, new: ServiceSettings) -
     let txn = db.begin().await?;
     let before = current(&txn).await?;
     let json = serde_json::to_string(&new).map_err(|e| DomainError::Internal(e.to_string()))?;
-    settings::set(&txn, KEY, &json).await?;
+    let version = settings::set(&txn, KEY, &json, expected).await?;
     audit::record(
         &txn,
         actor,
@@ -63,5 +72,5 @@ pub async fn set(db: &DatabaseConnection, actor: &Actor, new: ServiceSettings) -
     )
     .await?;
     txn.commit().await?;
-    Ok(new)
+    Ok((new, version))
 }
