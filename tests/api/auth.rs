@@ -111,7 +111,34 @@ async fn malformed_login_bodies_are_problems(app: TestApp) {
     assert_problem(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
 
+/// A JSON body sent in chunks, without a length to refuse it by, gets a 413 problem (the
+/// server stops reading it at the JSON limit of 1 MiB, not at the import limit).
+async fn chunked_oversize_json_gets_a_413_problem(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+    // Up to 4 MiB of padding: the server may answer (and close) before it has read it all.
+    for _ in 0..64 {
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "{}", text.lines().next().unwrap_or(""));
+    assert!(text.contains("payload_too_large"), "{text}");
+}
+
 db_tests!(
+    chunked_oversize_json_gets_a_413_problem,
     login_returns_tokens_and_the_user,
     wrong_password_and_unknown_email_get_the_same_401,
     deactivated_users_cannot_sign_in,

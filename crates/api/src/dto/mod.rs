@@ -138,13 +138,18 @@ pub fn paging(
 /// Middleware: a JSON body's whole-number floats (`45.0`) become integers (`45`), since
 /// JSON (and the API document's `integer`) does not tell them apart but serde's integer
 /// fields refuse `45.0`. Bodies that are not JSON pass untouched (the handler refuses them).
+/// A JSON body is read only up to the JSON limit: a larger one is answered 413 here,
+/// before it is held in memory (the raw-body limit is meant for CSV imports).
 ///
 /// # Errors
 /// Those of the wrapped service, and a body that cannot be read.
 pub async fn whole_numbers(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -155,7 +160,10 @@ pub async fn whole_numbers(
         actix_web::http::Method::POST | actix_web::http::Method::PATCH | actix_web::http::Method::PUT
     );
     if is_json && has_body {
-        let body = req.extract::<actix_web::web::Bytes>().await?;
+        let body = match read_limited(&mut req, crate::startup::JSON_LIMIT).await {
+            Ok(body) => body,
+            Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+        };
         let fixed = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
             .and_then(|mut v| whole(&mut v).then(|| serde_json::to_vec(&v).ok()).flatten());
@@ -168,7 +176,36 @@ pub async fn whole_numbers(
         };
         req.set_payload(actix_web::dev::Payload::from(body));
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// The request body, refused with 413 as soon as it is known to pass `limit` bytes (by its
+/// `Content-Length`, or while it streams in).
+async fn read_limited(
+    req: &mut actix_web::dev::ServiceRequest,
+    limit: usize,
+) -> Result<actix_web::web::Bytes, ApiError> {
+    use actix_web::HttpMessage;
+    use futures_util::StreamExt;
+    let too_large = || ApiError::new("payload_too_large", "the JSON body is too large");
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut payload = req.take_payload();
+    let mut body = actix_web::web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_request("the body could not be read"))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Turns whole-number floats into integers in place; whether anything changed.
