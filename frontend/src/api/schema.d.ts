@@ -1759,7 +1759,9 @@ export interface paths {
         get: operations["get_lead_assignment"];
         /**
          * Set the lead-assignment rule
-         * @description Roles: `settings:manage`: admin, manager
+         * @description With `If-Match`, only when nobody changed the rule since you read it (412 otherwise).
+         *
+         *     Roles: `settings:manage`: admin, manager
          */
         put: operations["set_lead_assignment"];
         post?: never;
@@ -1783,7 +1785,8 @@ export interface paths {
         get: operations["get_service_settings"];
         /**
          * Set the service settings
-         * @description New SLA hours apply to requests opened from now on.
+         * @description New SLA hours apply to requests opened from now on. With `If-Match`, only when nobody
+         *     changed the settings since you read them (412 otherwise).
          *
          *     Roles: `settings:manage`: admin, manager
          */
@@ -12415,6 +12418,7 @@ export interface operations {
             /** @description The rule */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12444,7 +12448,10 @@ export interface operations {
     set_lead_assignment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12457,6 +12464,7 @@ export interface operations {
             /** @description The new rule */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12483,6 +12491,15 @@ export interface operations {
             };
             /** @description The caller's role may not do this (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12531,6 +12548,7 @@ export interface operations {
             /** @description SLA hours and visibility */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12560,7 +12578,10 @@ export interface operations {
     set_service_settings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12573,6 +12594,7 @@ export interface operations {
             /** @description The new settings */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12599,6 +12621,15 @@ export interface operations {
             };
             /** @description The caller's role may not do this (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a stale version (`stale_version`) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

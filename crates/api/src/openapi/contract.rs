@@ -95,18 +95,51 @@ fn closed_sets() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str
 /// An amount of money in a body: a decimal string, 0.00–99999999999.99.
 pub const MONEY_PATTERN: &str = r"^[0-9]{1,11}(\.[0-9]{1,2})?$";
 
-/// Money fields of request bodies that carry no pattern of their own.
+/// An amount of money a campaign takes (budget, cost, goal target): 0.00–99999999.99.
+pub const CAMPAIGN_MONEY_PATTERN: &str = r"^[0-9]{1,8}(\.[0-9]{1,2})?$";
+
+/// Money fields of request bodies that carry no pattern of their own: (schema, field, pattern).
+const MONEY_FIELDS: &[(&str, &str, &str)] = &[
+    ("LeadConvert", "amount", MONEY_PATTERN),
+    ("OpportunityCreate", "amount", MONEY_PATTERN),
+    ("OpportunityUpdate", "amount", MONEY_PATTERN),
+    ("CampaignCreate", "budget", CAMPAIGN_MONEY_PATTERN),
+    ("CampaignCreate", "cost", CAMPAIGN_MONEY_PATTERN),
+    ("CampaignCreate", "goal_target", CAMPAIGN_MONEY_PATTERN),
+    ("CampaignUpdate", "budget", CAMPAIGN_MONEY_PATTERN),
+    ("CampaignUpdate", "cost", CAMPAIGN_MONEY_PATTERN),
+    ("CampaignUpdate", "goal_target", CAMPAIGN_MONEY_PATTERN),
+    ("SegmentFilter", "total_spend_min", MONEY_PATTERN),
+    ("SegmentFilter", "total_spend_max", MONEY_PATTERN),
+];
+
+/// Arrays of strings whose items the server bounds: (schema, field, min, max characters).
+const ITEM_LENGTHS: &[(&str, &str, usize, usize)] = &[
+    ("CustomerCreate", "tags", 1, 50),
+    ("CustomerUpdate", "tags", 1, 50),
+    ("SegmentFilter", "tags", 1, 50),
+    ("RegressionRequest", "names", 1, rapport_domain::services::analytics::MAX_NAME_LENGTH),
+];
+
 fn money_patterns(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::Schema;
-    const MONEY: &[(&str, &str)] =
-        &[("LeadConvert", "amount"), ("OpportunityCreate", "amount"), ("OpportunityUpdate", "amount")];
+    use utoipa::openapi::schema::{ArrayItems, Schema};
     let Some(components) = doc.components.as_mut() else { return };
-    for (schema, field) in MONEY {
+    for (schema, field, pattern) in MONEY_FIELDS {
         if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(*schema)
             && let Some(RefOr::T(Schema::Object(prop))) = o.properties.get_mut(*field)
             && prop.pattern.is_none()
         {
-            prop.pattern = Some(MONEY_PATTERN.into());
+            prop.pattern = Some((*pattern).into());
+        }
+    }
+    for (schema, field, min, max) in ITEM_LENGTHS {
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(*schema)
+            && let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut(*field)
+            && let ArrayItems::RefOrSchema(item) = &mut a.items
+            && let RefOr::T(Schema::Object(item)) = item.as_mut()
+        {
+            item.min_length = Some(*min);
+            item.max_length = Some(*max);
         }
     }
 }

@@ -131,6 +131,9 @@ pub fn check(f: SegmentFilter) -> crate::Result<CheckedFilter> {
     if f.tags.len() > 20 {
         p.add("tags", "at most 20 tags");
     }
+    if f.tags.iter().any(|t| t.chars().count() > 50) {
+        p.add("tags", "each tag must have 1 to 50 characters");
+    }
     for (field, v) in [("city", &f.city), ("source", &f.source), ("bought_category", &f.bought_category)] {
         if v.as_ref().is_some_and(|s| s.chars().count() > 100) {
             p.add(field, "at most 100 characters");
@@ -214,12 +217,13 @@ mod tests {
             total_spend_max: Some("5.001".parse().unwrap()),
             order_count_min: Some(5),
             order_count_max: Some(2),
+            tags: vec!["x".repeat(51)],
             ..Default::default()
         })
         .unwrap_err();
         let crate::DomainError::Invalid(fields) = e else { panic!("{e:?}") };
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(names, ["birthday_month", "total_spend_max", "order_count_max"]);
+        assert_eq!(names, ["tags", "birthday_month", "total_spend_max", "order_count_max"]);
     }
 
     #[test]
