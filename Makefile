@@ -51,11 +51,10 @@ openapi:
 seed:
 	$(CARGO) run --release -p rapport-api -- seed --customers $(DEMO_CUSTOMERS) --seed 42
 
-## bench: load checks (customers by id; orders at 1M; analytics) — figures, never assertions
+## bench: the benchmark suite (scripts/bench.py): seeds 1M customers / ~10M orders per backend
+## (CUSTOMERS=, BACKENDS=sqlite,postgres), wrk on every scenario, bulk jobs; figures, never assertions
 bench:
-	@scripts/bench-quick.sh
-	@scripts/bench-orders.sh
-	@scripts/bench-analytics.sh
+	@python3 scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean
