@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Select,
+    Select, TransactionTrait,
 };
 
 use crate::entities::{customer, customer_tag};
@@ -226,13 +226,23 @@ const FIELDS: &[repo::SortField<customer::Column>] = &[
 /// # Errors
 /// `Invalid` for a cursor that does not fit the sort; database failures.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     f: &CustomerFilter,
     owner: Option<i64>,
     keys: &[SortKey],
     paging: &Paging,
 ) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
-    repo::paged(db, filtered(f, owner, db.get_database_backend()), FIELDS, customer::Column::Id, keys, paging).await
+    let backend = db.get_database_backend();
+    let select = filtered(f, owner, backend);
+    if backend == DbBackend::Postgres && f.q.is_some() {
+        // A search must be planned for its needle: only then does PostgreSQL see that a
+        // rare one is best found through the trigram indexes.
+        let txn = repo::begin_custom_plans(db).await?;
+        let page = repo::paged(&txn, select, FIELDS, customer::Column::Id, keys, paging).await?;
+        sea_orm::TransactionSession::commit(txn).await?;
+        return Ok(page);
+    }
+    repo::paged(db, select, FIELDS, customer::Column::Id, keys, paging).await
 }
 
 /// Values a customer row is created from.
@@ -270,7 +280,7 @@ mod tests {
     /// How many migrations come before `m20261206_000015_customer_search` (the last one).
     const BEFORE_SEARCH: u32 = 12;
 
-    async fn names_for(db: &impl ConnectionTrait, q: &str) -> Vec<String> {
+    async fn names_for(db: &sea_orm::DatabaseConnection, q: &str) -> Vec<String> {
         let f = CustomerFilter { q: Some(q.into()), ..Default::default() };
         let paging = Paging::Offset { page: 1, per_page: 25, count: true };
         let (rows, total, _) = list(db, &f, None, &[SortKey { field: "name", desc: false }], &paging).await.unwrap();

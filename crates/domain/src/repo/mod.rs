@@ -249,6 +249,25 @@ pub fn page_of<T>(items: Vec<T>, paging: &Paging, total: Option<u64>, next: Opti
     crate::list::Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) }
 }
 
+/// Begins a transaction in which PostgreSQL plans each statement for its actual
+/// parameters. sqlx keeps prepared statements per connection, and from the sixth run on
+/// PostgreSQL uses one generic plan whenever its estimate is not dearer than the average
+/// of the custom plans so far. A generic plan cannot see the `LIKE` pattern: for the
+/// customer search it walks the `created_at` index, filtering row by row, which costs
+/// seconds at a million customers when the needle is rare, instead of asking the trigram
+/// indexes. Other databases get a plain transaction.
+///
+/// # Errors
+/// Database failures.
+pub async fn begin_custom_plans<T: sea_orm::TransactionTrait>(db: &T) -> Result<T::Transaction, DbErr> {
+    use sea_orm::ConnectionTrait;
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+    }
+    Ok(txn)
+}
+
 /// Begins a transaction whose reads see what others committed while it waited on a
 /// lock (assignment counts after taking the counter's row lock). PostgreSQL's default
 /// already does; MySQL's REPEATABLE READ would keep reading its first snapshot.
