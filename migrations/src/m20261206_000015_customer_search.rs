@@ -74,9 +74,14 @@ impl MigrationTrait for Migration {
                 // pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it.
                 db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
                 for (name, expr) in PG_INDEXES {
-                    // Building the index reads every existing row: the backfill.
-                    db.execute_unprepared(&format!("CREATE INDEX {name} ON customers USING gin ({expr} gin_trgm_ops)"))
-                        .await?;
+                    // Building the index reads every existing row: the backfill. Without
+                    // `fastupdate` a write goes straight into the index instead of a pending
+                    // list that every search would read through until VACUUM merges it: a
+                    // few milliseconds per index and search, against ~0.1 ms more per insert.
+                    db.execute_unprepared(&format!(
+                        "CREATE INDEX {name} ON customers USING gin ({expr} gin_trgm_ops) WITH (fastupdate = off)"
+                    ))
+                    .await?;
                 }
             }
             DbBackend::Sqlite => {
