@@ -28,6 +28,24 @@ const PG_INDEXES: [(&str, &str); 4] = [
     ("idx_customers_search_company", "lower(company)"),
 ];
 
+/// PostgreSQL estimates how many customers a `LIKE '%needle%'` matches by trying it on
+/// the column's histogram. With the default 100 entries a needle found in 2% of the
+/// customers often matches none of them and is taken for 0.01%, and the planner then
+/// fetches and sorts tens of thousands of rows where walking `created_at` would have
+/// found the first page at once (or walks for a rare needle). 1000 entries make these
+/// estimates ten times finer, for a slower ANALYZE of four columns. The expression
+/// `lower(company)` has its statistics on its index. ANALYZE now, so that the planner
+/// has them before autovacuum comes by.
+const PG_STATISTICS_UP: [&str; 3] = [
+    "ALTER TABLE customers ALTER COLUMN name_lower SET STATISTICS 1000, \
+        ALTER COLUMN email_key SET STATISTICS 1000, ALTER COLUMN phone SET STATISTICS 1000",
+    "ALTER INDEX idx_customers_search_company ALTER COLUMN 1 SET STATISTICS 1000",
+    "ANALYZE customers",
+];
+
+const PG_STATISTICS_DOWN: &str = "ALTER TABLE customers ALTER COLUMN name_lower SET STATISTICS -1, \
+    ALTER COLUMN email_key SET STATISTICS -1, ALTER COLUMN phone SET STATISTICS -1";
+
 /// The FTS5 table and its triggers. It indexes every row of `customers`, soft-deleted
 /// ones too (the list drops those by `deleted_at` as before; a soft delete clears the
 /// email, which the update trigger takes out of the index), so that it stays a faithful
@@ -83,6 +101,9 @@ impl MigrationTrait for Migration {
                     ))
                     .await?;
                 }
+                for sql in PG_STATISTICS_UP {
+                    db.execute_unprepared(sql).await?;
+                }
             }
             DbBackend::Sqlite => {
                 for sql in SQLITE_UP {
@@ -102,6 +123,7 @@ impl MigrationTrait for Migration {
                 for (name, _) in PG_INDEXES {
                     db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}")).await?;
                 }
+                db.execute_unprepared(PG_STATISTICS_DOWN).await?;
             }
             DbBackend::Sqlite => {
                 for sql in SQLITE_DOWN {
