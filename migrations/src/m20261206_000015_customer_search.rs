@@ -30,7 +30,7 @@ const PG_INDEXES: [(&str, &str); 4] = [
 
 /// PostgreSQL estimates how many customers a `LIKE '%needle%'` matches by trying it on
 /// the column's histogram. With the default 100 entries a needle found in 2% of the
-/// customers often matches none of them and is taken for 0.01%, and the planner then
+/// customers can match none of them and be taken for 0.01%, and the planner then
 /// fetches and sorts tens of thousands of rows where walking `created_at` would have
 /// found the first page at once (or walks for a rare needle). 1000 entries make these
 /// estimates ten times finer, for a slower ANALYZE of four columns. The expression
