@@ -12,6 +12,7 @@ mod concurrency;
 mod customers;
 mod customers_io;
 mod customers_list;
+mod customers_search;
 mod dashboard;
 mod delivery;
 mod forecast;

@@ -50,6 +50,24 @@ pub fn lower_contains(col: impl ColumnTrait, needle: &str) -> Expr {
     Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col.as_column_ref()))).like(contains(needle))
 }
 
+/// Fewest characters a `trigram` index can look up: a shorter needle holds no trigram,
+/// so FTS5 matches nothing for it and callers keep the `LIKE` scan.
+pub const TRIGRAM_MIN_CHARS: usize = 3;
+
+/// Whether an FTS5 `trigram` table can answer a substring search for `needle`: at least
+/// [`TRIGRAM_MIN_CHARS`] characters and no NUL (FTS5 reads its query as C text and
+/// would stop there).
+pub fn trigram_searchable(needle: &str) -> bool {
+    needle.chars().count() >= TRIGRAM_MIN_CHARS && !needle.contains('\0')
+}
+
+/// The FTS5 query finding `needle` as a substring through a `trigram` table: a single
+/// FTS5 string, double quotes inside doubled, so that no character of the needle is
+/// read as query syntax (`AND`, `*`, `:`, `^`, parentheses).
+pub fn fts5_substring(needle: &str) -> String {
+    format!("\"{}\"", needle.replace('"', "\"\""))
+}
+
 /// Orders by the sort keys and then by id in the direction of the last key, so that
 /// every order is total (pages never overlap).
 pub fn order<E: EntityTrait>(mut select: Select<E>, keys: &[(E::Column, bool)], id: E::Column) -> Select<E> {
@@ -231,6 +249,25 @@ pub fn page_of<T>(items: Vec<T>, paging: &Paging, total: Option<u64>, next: Opti
     crate::list::Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) }
 }
 
+/// Begins a transaction in which PostgreSQL plans each statement for its actual
+/// parameters. sqlx keeps prepared statements per connection, and from the sixth run on
+/// PostgreSQL uses one generic plan whenever its estimate is not dearer than the average
+/// of the custom plans so far. A generic plan cannot see the `LIKE` pattern: for the
+/// customer search it walks the `created_at` index, filtering row by row, which costs
+/// seconds at a million customers when the needle is rare, instead of asking the trigram
+/// indexes. Other databases get a plain transaction.
+///
+/// # Errors
+/// Database failures.
+pub async fn begin_custom_plans<T: sea_orm::TransactionTrait>(db: &T) -> Result<T::Transaction, DbErr> {
+    use sea_orm::ConnectionTrait;
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+    }
+    Ok(txn)
+}
+
 /// Begins a transaction whose reads see what others committed while it waited on a
 /// lock (assignment counts after taking the counter's row lock). PostgreSQL's default
 /// already does; MySQL's REPEATABLE READ would keep reading its first snapshot.
@@ -242,5 +279,24 @@ pub async fn begin_read_committed(db: &sea_orm::DatabaseConnection) -> Result<se
     match db.get_database_backend() {
         sea_orm::DbBackend::MySql => db.begin_with_config(Some(sea_orm::IsolationLevel::ReadCommitted), None).await,
         _ => db.begin().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_fts5_substring_is_one_string_with_its_double_quotes_doubled() {
+        assert_eq!(fts5_substring("wang"), r#""wang""#);
+        assert_eq!(fts5_substring(r#"acme "best" OR x*"#), r#""acme ""best"" OR x*""#);
+    }
+
+    #[test]
+    fn a_trigram_index_takes_needles_of_three_characters_not_bytes() {
+        assert!(!trigram_searchable("王伟"));
+        assert!(trigram_searchable("王伟明"));
+        assert!(!trigram_searchable("ab"));
+        assert!(!trigram_searchable("ab\0c"));
     }
 }

@@ -1,0 +1,157 @@
+//! `GET /api/v1/customers?q=`: a case-insensitive substring of name, email, phone or
+//! company, answered by an index (trigram GIN on PostgreSQL, FTS5 trigram on SQLite for
+//! needles of three characters or more) with the results of a plain scan.
+
+use rapport_domain::Role;
+use rapport_tests::{Session, TestApp, db_tests, read};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn seed(s: &Session<'_>) -> Vec<Value> {
+    let rows = [
+        json!({ "name": "Zhang Xiaoming", "email": "xm@example.com", "city": "Ningbo" }),
+        json!({ "name": "Olga Petrova", "email": "Sales.Team@NorthWind.example", "city": "Ningbo" }),
+        json!({ "name": "Henrik Berg", "phone": "+86 21 5555 0199", "city": "Hangzhou" }),
+        json!({ "name": "Amara Okafor", "company": "Blue Harbour Trading", "city": "Ningbo" }),
+        json!({ "name": "王伟明", "city": "Hangzhou" }),
+        json!({ "name": "王伟", "city": "Ningbo" }),
+        json!({ "name": "李伟明", "city": "Ningbo" }),
+        json!({ "name": "Cotton Mill", "company": "100% Cotton_Co" }),
+        json!({ "name": "Cotton Corner", "company": "1000 Cotton Co" }),
+        json!({ "name": "Quoted Ltd", "company": "Acme \"Best\" Goods" }),
+    ];
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(s.create_customer(r).await);
+    }
+    out
+}
+
+/// The names found for `q` (and any other query parameters), sorted by name.
+async fn search(s: &Session<'_>, q: &str, more: &str) -> Vec<String> {
+    let url = reqwest::Url::parse_with_params("http://x/api/v1/customers?sort=name&per_page=200", [("q", q)]).unwrap();
+    let path = format!("/api/v1/customers?{}{more}", url.query().unwrap());
+    let (status, body) = read(s.get(&path).await).await;
+    assert_eq!(status, StatusCode::OK, "q={q:?}: {body}");
+    let names: Vec<String> =
+        body["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+    if let Some(total) = body["total"].as_u64() {
+        assert_eq!(total, names.len() as u64, "q={q:?}: total counts the same rows");
+    }
+    names
+}
+
+async fn q_finds_a_substring_in_the_middle_of_name_email_phone_or_company_in_any_case(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    seed(&s).await;
+    for q in ["xiaom", "XIAOM", "ng Xiao"] {
+        assert_eq!(search(&s, q, "").await, ["Zhang Xiaoming"], "name, q={q:?}");
+    }
+    for q in ["northwind", "TEAM@NORTH", "s.team"] {
+        assert_eq!(search(&s, q, "").await, ["Olga Petrova"], "email, q={q:?}");
+    }
+    for q in ["5555 01", "21 5", "019"] {
+        assert_eq!(search(&s, q, "").await, ["Henrik Berg"], "phone, q={q:?}");
+    }
+    for q in ["harbour tr", "HARBOUR", "e Har"] {
+        assert_eq!(search(&s, q, "").await, ["Amara Okafor"], "company, q={q:?}");
+    }
+    // Short needles (the scan on SQLite) and long ones (the index) agree.
+    assert_eq!(search(&s, "Pe", "").await, ["Olga Petrova"]);
+    assert_eq!(search(&s, "nobody here", "").await, Vec::<String>::new());
+}
+
+async fn q_finds_chinese_names_by_two_and_three_characters(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    seed(&s).await;
+    assert_eq!(search(&s, "王伟", "").await, ["王伟", "王伟明"]);
+    assert_eq!(search(&s, "伟明", "").await, ["李伟明", "王伟明"]);
+    assert_eq!(search(&s, "伟", "").await, ["李伟明", "王伟", "王伟明"]);
+    assert_eq!(search(&s, "王伟明", "").await, ["王伟明"]);
+    assert_eq!(search(&s, "李伟明", "").await, ["李伟明"]);
+    assert_eq!(search(&s, "伟明王", "").await, Vec::<String>::new());
+}
+
+async fn q_takes_percent_underscore_and_double_quotes_literally(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    seed(&s).await;
+    assert_eq!(search(&s, "%", "").await, ["Cotton Mill"]);
+    assert_eq!(search(&s, "0%", "").await, ["Cotton Mill"]);
+    assert_eq!(search(&s, "0% cotton", "").await, ["Cotton Mill"]);
+    assert_eq!(search(&s, "_", "").await, ["Cotton Mill"]);
+    // As wildcards, `_` would also match the space of "Cotton Co" and `%` anything.
+    assert_eq!(search(&s, "on_co", "").await, ["Cotton Mill"]);
+    assert_eq!(search(&s, "100%", "").await, ["Cotton Mill"]);
+    assert_eq!(search(&s, "cotton co", "").await, ["Cotton Corner"]);
+    assert_eq!(search(&s, "\"", "").await, ["Quoted Ltd"]);
+    assert_eq!(search(&s, "\"best\"", "").await, ["Quoted Ltd"]);
+    assert_eq!(search(&s, "e \"B", "").await, ["Quoted Ltd"]);
+    // Full-text query syntax in the needle is text too.
+    assert_eq!(search(&s, "\"best\" OR \"cotton\"", "").await, Vec::<String>::new());
+    assert_eq!(search(&s, "cott*", "").await, Vec::<String>::new());
+    assert_eq!(search(&s, "name_lower: cotton", "").await, Vec::<String>::new());
+}
+
+async fn q_follows_renames_and_soft_deletes(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    let created = seed(&s).await;
+    let zhang = format!("/api/v1/customers/{}", created[0]["id"]);
+    let (status, body) = read(s.patch(&zhang, &json!({ "name": "Zhou Jielun" })).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(search(&s, "xiaom", "").await, Vec::<String>::new());
+    assert_eq!(search(&s, "jielu", "").await, ["Zhou Jielun"]);
+    // An edit of other fields keeps the customer findable.
+    let (status, body) = read(s.patch(&zhang, &json!({ "city": "Xiamen" })).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(search(&s, "jielu", "").await, ["Zhou Jielun"]);
+    let (status, body) = read(s.patch(&zhang, &json!({ "company": "Harbour Lights" })).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(search(&s, "harbour", "").await, ["Amara Okafor", "Zhou Jielun"]);
+
+    let olga = format!("/api/v1/customers/{}", created[1]["id"]);
+    assert_eq!(s.delete(&olga).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(search(&s, "petrov", "").await, Vec::<String>::new());
+    assert_eq!(search(&s, "northwind", "").await, Vec::<String>::new());
+    assert_eq!(search(&s, "Pe", "").await, Vec::<String>::new());
+    // The freed email may be taken by a new customer, who is found.
+    s.create_customer(json!({ "name": "Pavel Orlov", "email": "sales.team@northwind.example" })).await;
+    assert_eq!(search(&s, "northwind", "").await, ["Pavel Orlov"]);
+}
+
+async fn q_combines_with_other_filters_and_cursor_pages(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    seed(&s).await;
+    for (name, city) in
+        [("Harbour A", "Ningbo"), ("Harbour B", "Xiamen"), ("Harbour C", "Ningbo"), ("Harbour D", "Ningbo")]
+    {
+        s.create_customer(json!({ "name": name, "city": city })).await;
+    }
+    assert_eq!(search(&s, "harbour", "&city=Ningbo").await, ["Amara Okafor", "Harbour A", "Harbour C", "Harbour D"]);
+    assert_eq!(search(&s, "伟明", "&city=Ningbo").await, ["李伟明"]);
+
+    let (_, body) = read(s.get("/api/v1/customers?q=HARBOUR&city=Ningbo&per_page=3&page=2").await).await;
+    assert_eq!(body["total"], 4);
+    assert_eq!(body["items"].as_array().unwrap().len(), 1);
+
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!("/api/v1/customers?q=harbour&city=Ningbo&sort=-name&per_page=2&cursor={cursor}");
+        let (status, body) = read(s.get(&path).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        seen.extend(body["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["Harbour D", "Harbour C", "Harbour A", "Amara Okafor"]);
+}
+
+db_tests!(
+    q_finds_a_substring_in_the_middle_of_name_email_phone_or_company_in_any_case,
+    q_finds_chinese_names_by_two_and_three_characters,
+    q_takes_percent_underscore_and_double_quotes_literally,
+    q_follows_renames_and_soft_deletes,
+    q_combines_with_other_filters_and_cursor_pages,
+);
