@@ -135,15 +135,22 @@ impl Generator {
         let year = self.at.year();
         let counter_name = format!("quote:{year}");
         let mut number = counter_value(db, &counter_name).await?;
-        let opp_rows: Vec<(i64, i64, Option<i64>)> = opportunity::Entity::find()
-            .select_only()
-            .column(opportunity::Column::Id)
-            .column(opportunity::Column::CustomerId)
-            .column(opportunity::Column::OwnerId)
-            .filter(opportunity::Column::Id.is_in(opps.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
+        // In chunks: a million customers make 50 000 opportunities, more ids than SQLite
+        // takes as parameters of one statement.
+        let mut opp_rows: Vec<(i64, i64, Option<i64>)> = Vec::with_capacity(opps.len());
+        for chunk in opps.chunks(1000) {
+            let rows: Vec<(i64, i64, Option<i64>)> = opportunity::Entity::find()
+                .select_only()
+                .column(opportunity::Column::Id)
+                .column(opportunity::Column::CustomerId)
+                .column(opportunity::Column::OwnerId)
+                .filter(opportunity::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            opp_rows.extend(rows);
+        }
+        opp_rows.sort_unstable_by_key(|r| r.0);
         let statuses = ["draft", "sent", "sent", "accepted", "rejected"];
         for i in 0..count.min(opp_rows.len() as u64) {
             let (opp, customer, owner) = opp_rows[usize::try_from(i).unwrap_or(0)];
