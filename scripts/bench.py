@@ -284,8 +284,8 @@ def scenarios(server: Server, backend: Backend, sample: dict) -> list[tuple[str,
          "request = function() return wrk.format('GET', '/api/v1/customers?sort=-created_at&per_page=25') end\n"),
         ("customers_cursor_deep", f"list sorted by created_at, cursor at depth {sample['deep_depth']}",
          f"request = function() return wrk.format('GET', '/api/v1/customers?sort=-created_at&per_page=25&cursor={deep}') end\n"),
-        ("customers_offset_deep", f"list, offset page {sample['deep_page']} (row {(sample['deep_page'] - 1) * 25:,}; 100 000 is the deepest allowed)",
-         f"request = function() return wrk.format('GET', '/api/v1/customers?sort=-created_at&per_page=25&page={sample['deep_page']}') end\n"),
+        ("customers_offset_deep", f"list, offset page {sample['deep_page']} of 200 (row {(sample['deep_page'] - 1) * 200:,}; the deepest allowed is 500)",
+         f"request = function() return wrk.format('GET', '/api/v1/customers?sort=-created_at&per_page=200&page={sample['deep_page']}') end\n"),
         ("customer_create", "customer create",
          "request = function() counter = counter + 1\n"
          "  return wrk.format('POST', '/api/v1/customers', nil, '{\"name\": \"Bench ' .. tid .. '-' .. counter .. '\", "
@@ -420,7 +420,7 @@ def run_backend(args, binary: Path, kind: str) -> dict:
         depth = min(500_000, result["customers"] // 2)
         sample = {"ids": ids, "emails": emails, "terms": terms, "products": products,
                   "deep_cursor": deep_cursor(backend, depth), "deep_depth": depth,
-                  "deep_page": max(1, min(4000, result["customers"] // 25))}
+                  "deep_page": max(1, min(500, result["customers"] // 200))}
         # A first request fills caches the way a running server would have them.
         for path in ("/api/v1/analytics/rfm", "/api/v1/analytics/dashboard", "/api/v1/analytics/forecast?horizon=12"):
             timed_get(server, path)
