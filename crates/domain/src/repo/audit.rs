@@ -55,10 +55,9 @@ pub async fn record(db: &impl ConnectionTrait, actor: &Actor, change: Change<'_>
 pub async fn record_many(db: &impl ConnectionTrait, actor: &Actor, changes: Vec<Change<'_>>) -> Result<(), DbErr> {
     let at = crate::time::now();
     let rows: Vec<_> = changes.into_iter().map(|c| row(actor, at, c)).collect();
-    for chunk in rows.chunks(500) {
-        audit_log::Entity::insert_many(chunk.to_vec()).exec(db).await?;
-    }
-    Ok(())
+    let text =
+        |v: &sea_orm::ActiveValue<Option<String>>| v.try_as_ref().and_then(Option::as_ref).map_or(0, String::len);
+    crate::repo::batch::insert_all(db, rows, |r| 100 + text(&r.before) + text(&r.after)).await
 }
 
 /// Filters of the audit log.

@@ -1,6 +1,6 @@
 //! The customer as the outside world sees it, and the fields it is made and changed from.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::entities::customer;
@@ -49,6 +49,30 @@ impl Customer {
             created_at: utc(m.created_at),
             updated_at: utc(m.updated_at),
             version: m.version,
+        }
+    }
+
+    /// A customer just created from `v` at `at`, as reading it back would give it
+    /// (tags in order), without reading it back.
+    pub(crate) fn created(id: i64, v: NewCustomer, at: NaiveDateTime) -> Self {
+        let mut tags = v.tags;
+        tags.sort();
+        Self {
+            id,
+            name: v.name,
+            email: v.email,
+            phone: v.phone,
+            address: v.address,
+            birthday: v.birthday,
+            company: v.company,
+            city: v.city,
+            tags,
+            owner_id: v.owner_id,
+            source: v.source,
+            notes: v.notes,
+            created_at: utc(at),
+            updated_at: utc(at),
+            version: 1,
         }
     }
 }
