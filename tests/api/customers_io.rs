@@ -121,9 +121,9 @@ async fn export_of_many_rows_spans_chunks(app: TestApp) {
     assert_eq!(text.lines().count(), 1, "a sales rep exports only their own customers");
 }
 
-/// Enough rows for three multi-row INSERTs of customers.
-fn bulk_rows() -> usize {
-    rows_per_insert::<customer::Entity>() * 2 + 100
+/// Enough rows for three multi-row INSERTs of customers on the app's database.
+fn bulk_rows(app: &TestApp) -> usize {
+    rows_per_insert::<customer::Entity>(app.db.get_database_backend()) * 2 + 100
 }
 
 /// Row `i` of a bulk file: (name, email, phone, city, tags as written, tags as stored).
@@ -154,7 +154,7 @@ async fn a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(b: 
     .await;
     let admin = app.login_as(Role::Admin).await;
     let (hook, _) = subscribe(&admin, "http://127.0.0.1:9/hook", json!(["customer.created"])).await;
-    let n = bulk_rows();
+    let n = bulk_rows(&app);
     let (status, body) = read(import(&app, &admin.token, &bulk_csv(n)).await).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["imported"], n);
@@ -228,7 +228,7 @@ async fn a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(b: 
 async fn a_file_whose_last_row_is_bad_imports_nothing(app: TestApp) {
     let admin = app.login_as(Role::Admin).await;
     let existing = admin.create_customer(json!({ "name": "Existing", "email": "taken@example.com" })).await;
-    let n = bulk_rows();
+    let n = bulk_rows(&app);
     let last_line = n as u64 + 2;
     for (row, field) in [("Last,not-an-email,,,\n", "email"), ("Last,TAKEN@example.com,,,\n", "email")] {
         let csv = bulk_csv(n) + row;

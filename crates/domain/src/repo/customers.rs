@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select,
+    QuerySelect, Select, Statement,
 };
 
 use crate::entities::{customer, customer_tag};
@@ -116,8 +116,16 @@ pub async fn replace_tags(db: &impl ConnectionTrait, id: i64, tags: &[String]) -
 /// # Errors
 /// Database failures.
 pub async fn insert_tags(db: &impl ConnectionTrait, pairs: Vec<(i64, String)>) -> Result<(), DbErr> {
+    repo::batch::execute_all(db, tag_statements(db.get_database_backend(), pairs)?).await
+}
+
+/// The INSERTs of (customer id, tag) pairs, built without the database.
+///
+/// # Errors
+/// As [`repo::batch::insert_statement`].
+pub fn tag_statements(backend: DbBackend, pairs: Vec<(i64, String)>) -> Result<Vec<Statement>, DbErr> {
     let rows = pairs.into_iter().map(|(id, tag)| customer_tag::ActiveModel { customer_id: Set(id), tag: Set(tag) });
-    repo::batch::insert_all(db, rows.collect(), |_| 64).await
+    repo::batch::insert_statements(backend, rows.collect(), |_| 64)
 }
 
 /// Inserts customer rows with multi-row INSERTs and returns their ids in the order of
@@ -141,7 +149,8 @@ pub async fn insert_many(db: &impl ConnectionTrait, rows: Vec<customer::ActiveMo
     let mut ids = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let batch: Vec<_> = rows.by_ref().take(repo::batch::rows_per_insert::<customer::Entity>()).collect();
+        let per = repo::batch::rows_per_insert::<customer::Entity>(db.get_database_backend());
+        let batch: Vec<_> = rows.by_ref().take(per).collect();
         ids.extend(insert_batch(db, batch).await?);
     }
     Ok(ids)
@@ -157,9 +166,10 @@ async fn insert_batch(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel
         .map(|r| (r.name_lower.try_as_ref().cloned().unwrap_or_default(), r.email_key.try_as_ref().cloned().flatten()))
         .collect();
     let n = rows.len();
-    let mut insert = customer::Entity::insert_many(rows).into_query();
-    let mut got: Vec<Inserted> = if db.get_database_backend() == DbBackend::MySql {
-        let res = db.execute(&insert).await?;
+    let backend = db.get_database_backend();
+    let insert = repo::batch::insert_statement(backend, rows, &[C::Id, C::NameLower, C::EmailKey])?;
+    let mut got: Vec<Inserted> = if backend == DbBackend::MySql {
+        let res = db.execute_raw(insert).await?;
         if res.rows_affected() != n as u64 {
             return Err(DbErr::Custom(format!("inserted {} customers of {n}", res.rows_affected())));
         }
@@ -173,8 +183,7 @@ async fn insert_batch(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel
             .all(db)
             .await?
     } else {
-        insert.returning(Query::returning().columns([C::Id, C::NameLower, C::EmailKey]));
-        let rows = db.query_all(&insert).await?;
+        let rows = db.query_all_raw(insert).await?;
         rows.iter()
             .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "name_lower")?, r.try_get("", "email_key")?)))
             .collect::<Result<_, DbErr>>()?

@@ -3,17 +3,16 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 
 use super::{Customer, NewCustomer, customer_row, today};
-use crate::entities::customer;
+use crate::entities::{customer, customer_tag};
 use crate::error::{DomainError, FieldError, Result};
-use crate::repo::audit::{self, Change};
-use crate::repo::batch::{Batcher, rows_per_insert};
+use crate::repo::audit;
+use crate::repo::batch::{Batcher, execute_all, insert_statements, rows_per_insert};
 use crate::repo::customers as repo;
 use crate::rules::validate::Problems;
-use crate::services::snapshot;
-use crate::services::webhooks::Subscribers;
+use crate::services::webhooks::{Subscribers, delivery_bytes};
 use crate::time::now;
 use crate::{Action, Actor};
 
@@ -28,7 +27,16 @@ pub struct ImportReport {
     pub imported: u64,
 }
 
-fn header_index(headers: &csv::StringRecord) -> Result<HashMap<&'static str, usize>> {
+/// Where each of [`IMPORT_COLUMNS`] is in a row, if the file has it.
+struct Cols([Option<usize>; IMPORT_COLUMNS.len()]);
+
+impl Cols {
+    fn get(&self, name: &str) -> Option<usize> {
+        IMPORT_COLUMNS.iter().position(|c| *c == name).and_then(|i| self.0[i])
+    }
+}
+
+fn header_index(headers: &csv::StringRecord) -> Result<Cols> {
     let mut errors = Vec::new();
     let mut index = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
@@ -48,18 +56,21 @@ fn header_index(headers: &csv::StringRecord) -> Result<HashMap<&'static str, usi
     if !index.contains_key("name") {
         errors.push(FieldError::at_line(1, "name", "the name column is required"));
     }
-    if errors.is_empty() { Ok(index) } else { Err(DomainError::ImportRejected(errors)) }
+    if !errors.is_empty() {
+        return Err(DomainError::ImportRejected(errors));
+    }
+    Ok(Cols(std::array::from_fn(|i| index.get(IMPORT_COLUMNS[i]).copied())))
 }
 
 fn parse_row(
     record: &csv::StringRecord,
-    cols: &HashMap<&'static str, usize>,
+    cols: &Cols,
     line: u64,
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
 ) -> Option<NewCustomer> {
     let cell = |name: &str| -> Option<String> {
-        cols.get(name).and_then(|i| record.get(*i)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+        cols.get(name).and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
     };
     let mut p = Problems::default();
     let birthday = cell("birthday").and_then(|b| match NaiveDate::parse_from_str(&b, "%Y-%m-%d") {
@@ -98,7 +109,7 @@ fn parse_row(
 struct Rows<'a> {
     reader: csv::Reader<&'a [u8]>,
     record: csv::StringRecord,
-    cols: HashMap<&'static str, usize>,
+    cols: Cols,
     today: NaiveDate,
 }
 
@@ -165,39 +176,25 @@ pub struct ParsedImport {
 /// # Errors
 /// `ImportRejected` for an unreadable or wrong header.
 pub fn parse_csv(data: &[u8], today: NaiveDate) -> Result<ParsedImport> {
-    let mut errors = Vec::new();
     let mut rows = Vec::new();
-    let mut emails = FileEmails::default();
-    for row in Rows::new(data, today)? {
-        match row {
-            Ok((line, customer)) => match emails.check(line, &customer) {
-                Ok(()) => rows.push((line, customer)),
-                Err(e) => errors.push(e),
-            },
-            Err(e) => errors.extend(e),
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(FieldError::at_line(2, "file", "has no data rows"));
-    }
+    let errors = read_checked(data, today, |line, customer| rows.push((line, customer)))?;
     Ok(ParsedImport { rows, errors })
 }
 
-/// What the first reading of a file keeps: its problems and the first line of each
-/// email, not the rows themselves (a million rows as customers would take gigabytes).
-struct Checked {
-    errors: Vec<FieldError>,
-    emails: FileEmails,
-}
-
-fn check_file(data: &[u8], today: NaiveDate) -> Result<Checked> {
+/// Reads every row, checks it on its own and against the earlier rows, and hands each
+/// valid one to `keep`; returns the problems. The import keeps no rows on this first
+/// reading: a million rows kept as customers would take gigabytes.
+fn read_checked(data: &[u8], today: NaiveDate, mut keep: impl FnMut(u64, NewCustomer)) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut emails = FileEmails::default();
     let mut rows = 0u64;
     for row in Rows::new(data, today)? {
         match row {
             Ok((line, customer)) => match emails.check(line, &customer) {
-                Ok(()) => rows += 1,
+                Ok(()) => {
+                    rows += 1;
+                    keep(line, customer);
+                }
                 Err(e) => errors.push(e),
             },
             Err(e) => errors.extend(e),
@@ -206,7 +203,30 @@ fn check_file(data: &[u8], today: NaiveDate) -> Result<Checked> {
     if rows == 0 && errors.is_empty() {
         errors.push(FieldError::at_line(2, "file", "has no data rows"));
     }
-    Ok(Checked { errors, emails })
+    Ok(errors)
+}
+
+/// The rows of a file whose email belongs to a live customer already, as problems.
+async fn taken_emails(db: &impl ConnectionTrait, data: &[u8], today: NaiveDate) -> Result<Vec<FieldError>> {
+    let mut emails = FileEmails::default();
+    for (line, customer) in Rows::new(data, today)?.flatten() {
+        let _repeat_reported_already = emails.check(line, &customer);
+    }
+    let (keys, lines): (Vec<String>, Vec<u64>) = emails.0.into_iter().unzip();
+    let taken = repo::ids_by_emails(db, &keys).await?;
+    Ok(keys
+        .iter()
+        .zip(lines)
+        .filter_map(|(key, line)| {
+            let id = taken.get(key)?;
+            Some(FieldError::at_line(line, "email", format!("already belongs to customer {id}")))
+        })
+        .collect())
+}
+
+fn rejected(mut errors: Vec<FieldError>) -> DomainError {
+    errors.sort_by_key(|e| e.line);
+    DomainError::ImportRejected(errors)
 }
 
 /// Imports customers from CSV text with a header row of [`IMPORT_COLUMNS`].
@@ -218,41 +238,137 @@ fn check_file(data: &[u8], today: NaiveDate) -> Result<Checked> {
 ///
 /// # Errors
 /// `Forbidden`; `ImportRejected` listing every bad row with its line; `Duplicate` when
-/// an email was taken while the file was being written; database failures.
+/// an email was taken by someone else while the file was being written; database
+/// failures.
 pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Result<ImportReport> {
     actor.require(Action::CustomersImport)?;
     let today = today();
     // The file is read twice: once to check it whole, once to write it in batches.
     // Reading again costs far less than keeping every row in memory until the end.
-    let Checked { mut errors, emails } = check_file(data, today)?;
-    let (keys, lines): (Vec<String>, Vec<u64>) = emails.0.into_iter().unzip();
-    let taken = repo::ids_by_emails(db, &keys).await?;
-    for (key, line) in keys.iter().zip(lines) {
-        if let Some(id) = taken.get(key) {
-            errors.push(FieldError::at_line(line, "email", format!("already belongs to customer {id}")));
-        }
-    }
-    drop(keys);
+    let mut errors = read_checked(data, today, |_, _| {})?;
     if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
-        return Err(DomainError::ImportRejected(errors));
+        errors.extend(taken_emails(db, data, today).await?);
+        return Err(rejected(errors));
     }
+    // Emails taken already are found by the unique index while writing rather than
+    // looked up first: for a valid file of a million rows the lookup costs seconds.
+    // A file that hits one is rolled back, and only then are its taken emails listed.
+    match write_file(db, actor, data, today).await {
+        Err(DomainError::Duplicate { message, existing_id }) => {
+            let taken = taken_emails(db, data, today).await?;
+            if taken.is_empty() {
+                // Taken by a transaction that has not committed (or has been undone since).
+                Err(DomainError::Duplicate { message, existing_id })
+            } else {
+                Err(rejected(taken))
+            }
+        }
+        written => written,
+    }
+}
 
+/// Writes the rows of a checked file in one transaction, batch by batch.
+///
+/// The customers of a batch are inserted first (their ids are needed for the rest);
+/// then their events and audit entries are made into statements on a blocking thread
+/// while the database works on the previous batch, so that the JSON and the statements
+/// are built while the database writes, not between its writes. Tags are carried over
+/// from batch to batch into full statements: fewer, same-sized statements.
+async fn write_file(db: &DatabaseConnection, actor: &Actor, data: &[u8], today: NaiveDate) -> Result<ImportReport> {
     let txn = db.begin().await?;
+    let backend = txn.get_database_backend();
     let hooks = Subscribers::load(&txn).await?;
     let at = now();
     let mut imported = 0;
-    let mut batcher = Batcher::new(rows_per_insert::<customer::Entity>());
-    for row in Rows::new(data, today)? {
-        let (_, c) = row.map_err(|_| DomainError::Internal("the import file read differently twice".into()))?;
-        let bytes = approx_bytes(&c);
-        if let Some(batch) = batcher.push(c, bytes) {
-            imported += write_batch(&txn, actor, &hooks, at, batch).await?;
+    let mut building: Option<tokio::task::JoinHandle<Result<Dependants>>> = None;
+    let mut tags = Vec::new();
+    let tags_per_insert = rows_per_insert::<customer_tag::Entity>(backend);
+    let mut batches = Batches::new(Rows::new(data, today)?, backend);
+    while let Some(batch) = batches.next_batch()? {
+        let ids = repo::insert_many(&txn, batch.iter().map(|c| customer_row(c, at)).collect())
+            .await
+            .map_err(|e| crate::repo::unique_violation(e, || "a customer already has an email of the file".into()))?;
+        imported += ids.len() as u64;
+        let (actor, hooks) = (actor.clone(), hooks.clone());
+        let next = tokio::task::spawn_blocking(move || dependants(backend, &actor, &hooks, at, batch, ids));
+        if let Some(previous) = building.replace(next) {
+            let previous = joined(previous.await)?;
+            tags.extend(previous.tags);
+            while tags.len() >= tags_per_insert {
+                let rest = tags.split_off(tags_per_insert);
+                repo::insert_tags(&txn, std::mem::replace(&mut tags, rest)).await?;
+            }
+            execute_all(&txn, previous.statements).await?;
         }
     }
-    imported += write_batch(&txn, actor, &hooks, at, batcher.take()).await?;
+    if let Some(last) = building {
+        let last = joined(last.await)?;
+        tags.extend(last.tags);
+        execute_all(&txn, last.statements).await?;
+    }
+    repo::insert_tags(&txn, tags).await?;
     txn.commit().await?;
     Ok(ImportReport { imported })
+}
+
+fn joined(r: std::result::Result<Result<Dependants>, tokio::task::JoinError>) -> Result<Dependants> {
+    r.map_err(|e| DomainError::Internal(format!("building an import batch: {e}")))?
+}
+
+/// Valid rows of a checked file gathered into insert batches.
+struct Batches<'a> {
+    rows: Rows<'a>,
+    batcher: Batcher<NewCustomer>,
+}
+
+impl<'a> Batches<'a> {
+    fn new(rows: Rows<'a>, backend: DbBackend) -> Self {
+        Self { rows, batcher: Batcher::for_insert::<customer::Entity>(backend) }
+    }
+
+    fn next_batch(&mut self) -> Result<Option<Vec<NewCustomer>>> {
+        for row in self.rows.by_ref() {
+            let (_, c) = row.map_err(|_| DomainError::Internal("the import file read differently twice".into()))?;
+            let bytes = approx_bytes(&c);
+            if let Some(batch) = self.batcher.push(c, bytes) {
+                return Ok(Some(batch));
+            }
+        }
+        let rest = self.batcher.take();
+        Ok((!rest.is_empty()).then_some(rest))
+    }
+}
+
+/// What a batch of inserted customers gets besides its rows: what
+/// [`super::create_in`] writes for one customer (tags, `customer.created` events for
+/// the subscriptions that want them, audit entries).
+struct Dependants {
+    /// (customer id, tag) pairs.
+    tags: Vec<(i64, String)>,
+    /// The INSERTs of the events and audit entries.
+    statements: Vec<Statement>,
+}
+
+fn dependants(
+    backend: DbBackend,
+    actor: &Actor,
+    hooks: &Subscribers,
+    at: NaiveDateTime,
+    batch: Vec<NewCustomer>,
+    ids: Vec<i64>,
+) -> Result<Dependants> {
+    let tags = ids.iter().zip(&batch).flat_map(|(id, c)| c.tags.iter().map(|t| (*id, t.clone()))).collect();
+    let created: Vec<Customer> = ids.into_iter().zip(batch).map(|(id, c)| Customer::created(id, c, at)).collect();
+    let events = hooks.deliveries("customer.created", &created)?;
+    let mut statements = insert_statements(backend, events, delivery_bytes)?;
+    let entries = created.iter().map(|c| audit::Created {
+        entity: "customer",
+        entity_id: c.id,
+        action: "import",
+        after: c.audit_text(),
+    });
+    statements.extend(audit::creation_statements(backend, actor, now(), entries)?);
+    Ok(Dependants { tags, statements })
 }
 
 /// About the data a customer puts into one statement (its row, its audit entry, its
@@ -262,31 +378,4 @@ fn approx_bytes(c: &NewCustomer) -> usize {
     300 + c.name.len()
         + texts.iter().map(|t| t.as_ref().map_or(0, String::len)).sum::<usize>()
         + c.tags.iter().map(|t| t.len() + 3).sum::<usize>()
-}
-
-/// Writes a batch of customers the way [`super::create_in`] writes one: rows, tags,
-/// events and audit entries, each with multi-row inserts.
-async fn write_batch(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    hooks: &Subscribers,
-    at: NaiveDateTime,
-    batch: Vec<NewCustomer>,
-) -> Result<u64> {
-    if batch.is_empty() {
-        return Ok(0);
-    }
-    let ids = repo::insert_many(txn, batch.iter().map(|c| customer_row(c, at)).collect())
-        .await
-        .map_err(|e| crate::repo::unique_violation(e, || "a customer already has an email of the file".to_owned()))?;
-    let tags = ids.iter().zip(&batch).flat_map(|(id, c)| c.tags.iter().map(|t| (*id, t.clone()))).collect();
-    repo::insert_tags(txn, tags).await?;
-    let created: Vec<Customer> = ids.into_iter().zip(batch).map(|(id, c)| Customer::created(id, c, at)).collect();
-    hooks.emit_each(txn, "customer.created", &created).await?;
-    let changes: Vec<Change<'_>> = created
-        .iter()
-        .map(|c| Change { entity: "customer", entity_id: c.id, action: "import", before: None, after: snapshot(c) })
-        .collect();
-    audit::record_many(txn, actor, changes).await?;
-    Ok(created.len() as u64)
 }

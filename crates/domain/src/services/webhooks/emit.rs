@@ -25,6 +25,7 @@ struct Envelope<'a, T: Serialize> {
 
 /// The active subscriptions with their event patterns, read once for a use case that
 /// emits many events (an import).
+#[derive(Clone, Debug)]
 pub struct Subscribers(Vec<(i64, Vec<String>)>);
 
 impl Subscribers {
@@ -51,10 +52,20 @@ impl Subscribers {
     /// # Errors
     /// Database failures.
     pub async fn emit_each<T: Serialize>(&self, db: &impl ConnectionTrait, event: &str, data: &[T]) -> Result<()> {
+        let rows = self.deliveries(event, data)?;
+        crate::repo::batch::insert_all(db, rows, delivery_bytes).await?;
+        Ok(())
+    }
+
+    /// The delivery rows of one `event` per item of `data`, without writing them.
+    ///
+    /// # Errors
+    /// `Internal` when an item cannot be written as JSON.
+    pub fn deliveries<T: Serialize>(&self, event: &str, data: &[T]) -> Result<Vec<webhook_delivery::ActiveModel>> {
         let targets: Vec<i64> =
             self.0.iter().filter(|(_, ps)| ps.iter().any(|p| matches(p, event))).map(|(id, _)| *id).collect();
         if targets.is_empty() || data.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let at = now();
         let mut rows = Vec::with_capacity(data.len() * targets.len());
@@ -82,10 +93,13 @@ impl Subscribers {
                 ..Default::default()
             }));
         }
-        let bytes = |r: &webhook_delivery::ActiveModel| 200 + r.payload.try_as_ref().map_or(0, String::len);
-        crate::repo::batch::insert_all(db, rows, bytes).await?;
-        Ok(())
+        Ok(rows)
     }
+}
+
+/// About the data of one delivery row, for batching.
+pub fn delivery_bytes(r: &webhook_delivery::ActiveModel) -> usize {
+    200 + r.payload.try_as_ref().map_or(0, String::len)
 }
 
 /// Queues `event` for every active subscription that wants it, in the caller's
