@@ -1,7 +1,15 @@
+use std::collections::{HashMap, HashSet};
+
+use futures_util::StreamExt;
 use rapport_domain::Role;
-use rapport_tests::{TestApp, assert_problem, db_tests, read};
+use rapport_domain::entities::{audit_log, customer, webhook_delivery};
+use rapport_domain::repo::batch::rows_per_insert;
+use rapport_tests::{Backend, TestApp, assert_problem, db_tests, read};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::webhooks::{allow_private, subscribe};
 
 async fn import(app: &TestApp, token: &str, csv: &str) -> reqwest::Response {
     app.request(Method::POST, "/api/v1/customers/import")
@@ -113,8 +121,168 @@ async fn export_of_many_rows_spans_chunks(app: TestApp) {
     assert_eq!(text.lines().count(), 1, "a sales rep exports only their own customers");
 }
 
+/// Enough rows for three multi-row INSERTs of customers on the app's database.
+fn bulk_rows(app: &TestApp) -> usize {
+    rows_per_insert::<customer::Entity>(app.db.get_database_backend()) * 2 + 100
+}
+
+/// Row `i` of a bulk file: (name, email, phone, city, tags as written, tags as stored).
+fn bulk_row(i: usize) -> (String, String, String, &'static str, &'static str, Vec<&'static str>) {
+    let (written, stored) = match i % 3 {
+        0 => ("vip;B2B", vec!["b2b", "vip"]),
+        1 => ("", vec![]),
+        _ => ("retail", vec!["retail"]),
+    };
+    let city = if i.is_multiple_of(2) { "Shenzhen" } else { "London" };
+    (format!("Bulk {i}"), format!("bulk{i}@example.com"), format!("+1 555 {i:06}"), city, written, stored)
+}
+
+fn bulk_csv(rows: usize) -> String {
+    let mut csv = String::from("name,email,phone,city,tags\n");
+    for i in 0..rows {
+        let (name, email, phone, city, tags, _) = bulk_row(i);
+        csv.push_str(&format!("{name},{email},{phone},{city},{tags}\n"));
+    }
+    csv
+}
+
+async fn a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(b: Backend) {
+    let app = TestApp::spawn_with(b, |c| {
+        allow_private(c);
+        c.webhooks.worker = false;
+    })
+    .await;
+    let admin = app.login_as(Role::Admin).await;
+    let (hook, _) = subscribe(&admin, "http://127.0.0.1:9/hook", json!(["customer.created"])).await;
+    let n = bulk_rows(&app);
+    let (status, body) = read(import(&app, &admin.token, &bulk_csv(n)).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["imported"], n);
+
+    let rows = customer::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), n);
+    let ids: HashSet<i64> = rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), n, "every customer has its own id");
+    let email_of: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.email.clone().unwrap())).collect();
+
+    // Each customer reads back by id as its row of the file says.
+    let admin = &admin;
+    let mut reads = futures_util::stream::iter(rows.iter().map(|r| async move {
+        let (status, got) = read(admin.get(&format!("/api/v1/customers/{}", r.id)).await).await;
+        assert_eq!(status, StatusCode::OK, "{got}");
+        got
+    }))
+    .buffer_unordered(8);
+    let mut seen = 0;
+    while let Some(got) = reads.next().await {
+        let i: usize = got["name"].as_str().unwrap().strip_prefix("Bulk ").unwrap().parse().unwrap();
+        let (name, email, phone, city, _, tags) = bulk_row(i);
+        assert_eq!(
+            (&got["name"], &got["email"], &got["phone"], &got["city"], &got["tags"]),
+            (&json!(name), &json!(email), &json!(phone), &json!(city), &json!(tags)),
+            "{got}"
+        );
+        assert_eq!((&got["source"], &got["version"], &got["owner_id"]), (&json!("import"), &json!(1), &Value::Null));
+        assert_eq!(got["created_at"], got["updated_at"], "{got}");
+        seen += 1;
+    }
+    assert_eq!(seen, n);
+
+    // One audit entry per customer, about that customer.
+    let entries = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("customer"))
+        .filter(audit_log::Column::Action.eq("import"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), n);
+    let audited: HashSet<i64> = entries.iter().map(|e| e.entity_id).collect();
+    assert_eq!(audited, ids, "one entry for each customer");
+    for e in &entries {
+        let after: Value = serde_json::from_str(e.after.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (after["id"].as_i64(), after["email"].as_str()),
+            (Some(e.entity_id), Some(&*email_of[&e.entity_id]))
+        );
+    }
+
+    // One queued customer.created event per customer, with that customer as its data.
+    let events = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::WebhookId.eq(hook))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), n);
+    assert_eq!(events.iter().map(|e| &e.event_id).collect::<HashSet<_>>().len(), n, "one event id each");
+    let mut announced = HashSet::new();
+    for e in &events {
+        assert_eq!((e.event_type.as_str(), e.status.as_str()), ("customer.created", "queued"));
+        let payload: Value = serde_json::from_str(&e.payload).unwrap();
+        let id = payload["data"]["id"].as_i64().unwrap();
+        assert_eq!(payload["data"]["email"].as_str(), Some(&*email_of[&id]), "{payload}");
+        announced.insert(id);
+    }
+    assert_eq!(announced, ids);
+}
+
+async fn a_file_whose_last_row_is_bad_imports_nothing(app: TestApp) {
+    let admin = app.login_as(Role::Admin).await;
+    let existing = admin.create_customer(json!({ "name": "Existing", "email": "taken@example.com" })).await;
+    let n = bulk_rows(&app);
+    let last_line = n as u64 + 2;
+    for (row, field) in [("Last,not-an-email,,,\n", "email"), ("Last,TAKEN@example.com,,,\n", "email")] {
+        let csv = bulk_csv(n) + row;
+        let body =
+            assert_problem(import(&app, &admin.token, &csv).await, StatusCode::UNPROCESSABLE_ENTITY, "import_rejected")
+                .await;
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{body}");
+        assert_eq!((errors[0]["line"].as_u64(), errors[0]["field"].as_str()), (Some(last_line), Some(field)));
+    }
+    assert_eq!(customer::Entity::find().count(&app.db).await.unwrap(), 1, "only {existing}");
+    let imports =
+        audit_log::Entity::find().filter(audit_log::Column::Action.eq("import")).count(&app.db).await.unwrap();
+    assert_eq!(imports, 0);
+}
+
+async fn an_import_with_an_idempotency_key_is_replayed(app: TestApp) {
+    let admin = app.login_as(Role::Admin).await;
+    let send = || {
+        admin
+            .request(Method::POST, "/api/v1/customers/import")
+            .header("content-type", "text/csv")
+            .header("idempotency-key", "import-1")
+            .body(bulk_csv(50))
+            .send()
+    };
+    let (status, first) = read(send().await.unwrap()).await;
+    assert_eq!((status, first["imported"].as_u64()), (StatusCode::CREATED, Some(50)));
+    let again = send().await.unwrap();
+    assert_eq!(again.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+    assert_eq!(read(again).await, (StatusCode::CREATED, first));
+    assert_eq!(customer::Entity::find().count(&app.db).await.unwrap(), 50);
+}
+
+mod a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(rapport_tests::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(rapport_tests::Backend::Postgres)
+            .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mysql() {
+        super::a_large_file_gives_each_customer_its_row_tags_audit_entry_and_event(rapport_tests::Backend::Mysql).await
+    }
+}
+
 db_tests!(
     a_good_file_imports_every_row,
+    a_file_whose_last_row_is_bad_imports_nothing,
+    an_import_with_an_idempotency_key_is_replayed,
     a_bad_file_is_rejected_whole_with_every_bad_row,
     unknown_columns_and_missing_name_are_rejected,
     only_admins_and_managers_import,

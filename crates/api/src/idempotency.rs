@@ -15,7 +15,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LOCATION};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use rapport_domain::services::idempotency::{self, Claim, Stored};
 
 use crate::error::ApiError;
@@ -55,7 +55,12 @@ pub async fn middleware(
         }
     };
     let principal = actor.label();
-    let body = req.extract::<web::Bytes>().await?;
+    let declared = crate::body::declared_length(req.headers());
+    let limit = crate::body::limit_for(req.path());
+    let body = match crate::body::read(req.take_payload(), declared, limit).await {
+        Ok(body) => body,
+        Err(e) => return Ok(problem(req, e)),
+    };
     let path = req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
     let fingerprint = idempotency::fingerprint(req.method().as_str(), &path, &body);
     req.set_payload(actix_web::dev::Payload::from(body));

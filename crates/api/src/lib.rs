@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod delivery;

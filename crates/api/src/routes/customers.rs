@@ -1,7 +1,7 @@
 //! `/api/v1/customers`.
 
 use actix_web::http::header;
-use actix_web::web::{Bytes, Data, Json, Path, Query};
+use actix_web::web::{Bytes, Data, Json, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use futures_util::stream;
 use rapport_domain::repo::customers::CustomerFilter;
@@ -13,6 +13,7 @@ use crate::dto::customers::*;
 use crate::dto::{etag, if_match};
 use crate::error::ApiError;
 use crate::openapi::*;
+use crate::startup::IMPORT_LIMIT;
 use crate::state::AppState;
 
 /// Rows per chunk of the CSV export.
@@ -178,7 +179,7 @@ async fn import_customers(
     user: AuthUser,
     state: Data<AppState>,
     req: HttpRequest,
-    body: Bytes,
+    body: Payload,
 ) -> Result<HttpResponse, ApiError> {
     let is_csv = req
         .headers()
@@ -188,6 +189,9 @@ async fn import_customers(
     if !is_csv {
         return Err(ApiError::new("unsupported_media_type", "send the file as text/csv"));
     }
+    // Read here rather than by a `Bytes` extractor: this route alone takes files over
+    // the app-wide PAYLOAD_LIMIT.
+    let body = crate::body::read(body, crate::body::declared_length(req.headers()), IMPORT_LIMIT).await?;
     let report = svc::import_csv(&state.db, &user.0, &body).await?;
     Ok(HttpResponse::Created().json(ImportResult { imported: report.imported }))
 }

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDateTime;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
 };
 use serde_json::Value;
 
@@ -55,10 +55,56 @@ pub async fn record(db: &impl ConnectionTrait, actor: &Actor, change: Change<'_>
 pub async fn record_many(db: &impl ConnectionTrait, actor: &Actor, changes: Vec<Change<'_>>) -> Result<(), DbErr> {
     let at = crate::time::now();
     let rows: Vec<_> = changes.into_iter().map(|c| row(actor, at, c)).collect();
-    for chunk in rows.chunks(500) {
-        audit_log::Entity::insert_many(chunk.to_vec()).exec(db).await?;
-    }
-    Ok(())
+    crate::repo::batch::insert_all(db, rows, row_bytes).await
+}
+
+/// An entry whose snapshot is JSON text already (written by an import, which makes a
+/// million of them and so skips the JSON value in between).
+#[derive(Clone, Debug)]
+pub struct Created<'a> {
+    /// Entity kind, e.g. `customer`.
+    pub entity: &'a str,
+    /// The record's id.
+    pub entity_id: i64,
+    /// `create`, `import`, …
+    pub action: &'a str,
+    /// The record as created, as JSON text.
+    pub after: Option<String>,
+}
+
+/// The INSERTs that record these creations, built without the database (off the async
+/// thread if the caller likes).
+///
+/// # Errors
+/// As [`crate::repo::batch::insert_statement`].
+pub fn creation_statements<'a>(
+    backend: DbBackend,
+    actor: &Actor,
+    at: NaiveDateTime,
+    entries: impl IntoIterator<Item = Created<'a>>,
+) -> Result<Vec<Statement>, DbErr> {
+    let label = actor.label();
+    let rows: Vec<_> = entries
+        .into_iter()
+        .map(|c| audit_log::ActiveModel {
+            at: Set(at),
+            actor_id: Set(actor.user_id),
+            actor: Set(label.clone()),
+            entity: Set(c.entity.to_owned()),
+            entity_id: Set(c.entity_id),
+            action: Set(c.action.to_owned()),
+            before: Set(None),
+            after: Set(c.after),
+            ..Default::default()
+        })
+        .collect();
+    crate::repo::batch::insert_statements(backend, rows, row_bytes)
+}
+
+fn row_bytes(r: &audit_log::ActiveModel) -> usize {
+    let text =
+        |v: &sea_orm::ActiveValue<Option<String>>| v.try_as_ref().and_then(Option::as_ref).map_or(0, String::len);
+    100 + text(&r.before) + text(&r.after)
 }
 
 /// Filters of the audit log.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Select, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Statement, TransactionTrait,
 };
 
 use crate::entities::{customer, customer_tag};
@@ -66,7 +66,8 @@ pub async fn id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Optio
 /// Database failures.
 pub async fn ids_by_emails(db: &impl ConnectionTrait, keys: &[String]) -> Result<HashMap<String, i64>, DbErr> {
     let mut found = HashMap::new();
-    for chunk in keys.chunks(500) {
+    // Large chunks: an import of a million rows asks about a million emails.
+    for chunk in keys.chunks(5000) {
         let rows: Vec<(i64, Option<String>)> = customer::Entity::find()
             .select_only()
             .column(customer::Column::Id)
@@ -115,12 +116,88 @@ pub async fn replace_tags(db: &impl ConnectionTrait, id: i64, tags: &[String]) -
 /// # Errors
 /// Database failures.
 pub async fn insert_tags(db: &impl ConnectionTrait, pairs: Vec<(i64, String)>) -> Result<(), DbErr> {
-    for chunk in pairs.chunks(1000) {
-        let rows =
-            chunk.iter().map(|(id, tag)| customer_tag::ActiveModel { customer_id: Set(*id), tag: Set(tag.clone()) });
-        customer_tag::Entity::insert_many(rows).exec(db).await?;
+    repo::batch::execute_all(db, tag_statements(db.get_database_backend(), pairs)?).await
+}
+
+/// The INSERTs of (customer id, tag) pairs, built without the database.
+///
+/// # Errors
+/// As [`repo::batch::insert_statement`].
+pub fn tag_statements(backend: DbBackend, pairs: Vec<(i64, String)>) -> Result<Vec<Statement>, DbErr> {
+    let rows = pairs.into_iter().map(|(id, tag)| customer_tag::ActiveModel { customer_id: Set(id), tag: Set(tag) });
+    repo::batch::insert_statements(backend, rows.collect(), |_| 64)
+}
+
+/// Inserts customer rows with multi-row INSERTs and returns their ids in the order of
+/// `rows`.
+///
+/// Ids are handed out row by row in VALUES order (a sequence on PostgreSQL, the next
+/// rowid on SQLite, the auto-increment counter on MySQL), so the ids of one statement,
+/// sorted, line up with its rows. PostgreSQL and SQLite say which ids they gave with
+/// `RETURNING`. MySQL/MariaDB have no `RETURNING` on INSERT: `LAST_INSERT_ID()` is the
+/// statement's first id, and with `innodb_autoinc_lock_mode` 0 or 1 (MariaDB's
+/// default) a multi-row INSERT takes consecutive ids; with mode 2 another session's
+/// ids may interleave, but its rows are not in this transaction's snapshot. So the
+/// rows are re-read as "the first n from that id on" within the transaction. On every
+/// backend each id's `name_lower` and `email_key` are then compared with the row it is
+/// taken for: a mismatch fails the statement (and the caller's transaction) rather
+/// than attach an audit entry or an event to the wrong customer.
+///
+/// # Errors
+/// Database failures; `DbErr::Custom` when the ids cannot be matched to the rows.
+pub async fn insert_many(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel>) -> Result<Vec<i64>, DbErr> {
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let per = repo::batch::rows_per_insert::<customer::Entity>(db.get_database_backend());
+        let batch: Vec<_> = rows.by_ref().take(per).collect();
+        ids.extend(insert_batch(db, batch).await?);
     }
-    Ok(())
+    Ok(ids)
+}
+
+/// (id, name_lower, email_key) of inserted rows.
+type Inserted = (i64, String, Option<String>);
+
+async fn insert_batch(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel>) -> Result<Vec<i64>, DbErr> {
+    use customer::Column as C;
+    let expected: Vec<(String, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.name_lower.try_as_ref().cloned().unwrap_or_default(), r.email_key.try_as_ref().cloned().flatten()))
+        .collect();
+    let n = rows.len();
+    let backend = db.get_database_backend();
+    let insert = repo::batch::insert_statement(backend, rows, &[C::Id, C::NameLower, C::EmailKey])?;
+    let mut got: Vec<Inserted> = if backend == DbBackend::MySql {
+        let res = db.execute_raw(insert).await?;
+        if res.rows_affected() != n as u64 {
+            return Err(DbErr::Custom(format!("inserted {} customers of {n}", res.rows_affected())));
+        }
+        customer::Entity::find()
+            .select_only()
+            .columns([C::Id, C::NameLower, C::EmailKey])
+            .filter(C::Id.gte(res.last_insert_id()))
+            .order_by_asc(C::Id)
+            .limit(n as u64)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        let rows = db.query_all_raw(insert).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "name_lower")?, r.try_get("", "email_key")?)))
+            .collect::<Result<_, DbErr>>()?
+    };
+    got.sort_unstable_by_key(|g| g.0);
+    let lined_up = got.len() == n
+        && got
+            .iter()
+            .zip(&expected)
+            .all(|((_, name, email), (want_name, want_email))| name == want_name && email == want_email);
+    if !lined_up {
+        return Err(DbErr::Custom(format!("the ids of {n} inserted customers could not be matched to the rows")));
+    }
+    Ok(got.into_iter().map(|g| g.0).collect())
 }
 
 /// Customers whose name, email, phone or company contains `needle` (lower-cased), through

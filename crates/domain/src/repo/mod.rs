@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod batch;
 pub mod counters;
 pub mod customer_products;
 pub mod customer_rfm;

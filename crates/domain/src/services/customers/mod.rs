@@ -8,7 +8,7 @@ pub use export::{EXPORT_HEADER, export_chunk};
 pub use import::{IMPORT_COLUMNS, ImportReport, ParsedImport, import_csv, parse_csv};
 pub use model::{Customer, CustomerChanges, NewCustomer, SOURCES};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -121,36 +121,40 @@ pub(crate) async fn load_in(db: &impl ConnectionTrait, id: i64) -> Result<Custom
     with_tags(db, m).await
 }
 
-/// Inserts a validated customer and its tags; returns the new id.
-pub(crate) async fn insert(db: &impl ConnectionTrait, v: NewCustomer) -> Result<i64> {
-    let at = now();
-    let row = customer::ActiveModel {
+/// The row of a validated customer created at `at`: what every creation writes (a
+/// single create and each row of an import alike).
+pub(crate) fn customer_row(v: &NewCustomer, at: NaiveDateTime) -> customer::ActiveModel {
+    customer::ActiveModel {
         name_lower: Set(v.name.to_lowercase()),
-        name: Set(v.name),
+        name: Set(v.name.clone()),
         email_key: Set(v.email.as_ref().map(|e| e.to_lowercase())),
         email: Set(v.email.clone()),
-        phone: Set(v.phone),
-        address: Set(v.address),
+        phone: Set(v.phone.clone()),
+        address: Set(v.address.clone()),
         birthday_month: Set(repo::birthday_month(v.birthday)),
         birthday: Set(v.birthday),
-        company: Set(v.company),
-        city: Set(v.city),
+        company: Set(v.company.clone()),
+        city: Set(v.city.clone()),
         owner_id: Set(v.owner_id),
-        source: Set(v.source),
-        notes: Set(v.notes),
+        source: Set(v.source.clone()),
+        notes: Set(v.notes.clone()),
         created_at: Set(at),
         updated_at: Set(at),
         deleted_at: Set(None),
         version: Set(1),
         ..Default::default()
-    };
-    let email = v.email.unwrap_or_default();
-    let id = customer::Entity::insert(row)
+    }
+}
+
+/// Inserts a validated customer and its tags; returns the new id.
+pub(crate) async fn insert(db: &impl ConnectionTrait, v: NewCustomer) -> Result<i64> {
+    let email = v.email.clone().unwrap_or_default();
+    let id = customer::Entity::insert(customer_row(&v, now()))
         .exec(db)
         .await
         .map_err(|e| crate::repo::unique_violation(e, || format!("a customer already has the email {email}")))?
         .last_insert_id;
-    repo::insert_tags(db, v.tags.iter().map(|t| (id, t.clone())).collect()).await?;
+    repo::insert_tags(db, v.tags.into_iter().map(|t| (id, t)).collect()).await?;
     Ok(id)
 }
 

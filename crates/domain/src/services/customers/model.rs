@@ -1,6 +1,6 @@
 //! The customer as the outside world sees it, and the fields it is made and changed from.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::entities::customer;
@@ -49,6 +49,79 @@ impl Customer {
             created_at: utc(m.created_at),
             updated_at: utc(m.updated_at),
             version: m.version,
+        }
+    }
+
+    /// The audit snapshot as JSON text: exactly what `snapshot(self)` prints, without
+    /// the JSON value in between (an import writes a million of them).
+    pub(crate) fn audit_text(&self) -> Option<String> {
+        serde_json::to_string(&AuditSnapshot::from(self)).ok()
+    }
+
+    /// A customer just created from `v` at `at`, as reading it back would give it
+    /// (tags in order), without reading it back.
+    pub(crate) fn created(id: i64, v: NewCustomer, at: NaiveDateTime) -> Self {
+        let mut tags = v.tags;
+        tags.sort();
+        Self {
+            id,
+            name: v.name,
+            email: v.email,
+            phone: v.phone,
+            address: v.address,
+            birthday: v.birthday,
+            company: v.company,
+            city: v.city,
+            tags,
+            owner_id: v.owner_id,
+            source: v.source,
+            notes: v.notes,
+            created_at: utc(at),
+            updated_at: utc(at),
+            version: 1,
+        }
+    }
+}
+
+/// A customer's fields in alphabetical order: the order a `serde_json::Value` keeps
+/// them in, which the audit log's snapshots have always had.
+#[derive(Serialize)]
+struct AuditSnapshot<'a> {
+    address: &'a Option<String>,
+    birthday: &'a Option<NaiveDate>,
+    city: &'a Option<String>,
+    company: &'a Option<String>,
+    created_at: &'a DateTime<Utc>,
+    email: &'a Option<String>,
+    id: i64,
+    name: &'a str,
+    notes: &'a Option<String>,
+    owner_id: Option<i64>,
+    phone: &'a Option<String>,
+    source: &'a Option<String>,
+    tags: &'a [String],
+    updated_at: &'a DateTime<Utc>,
+    version: i32,
+}
+
+impl<'a> From<&'a Customer> for AuditSnapshot<'a> {
+    fn from(c: &'a Customer) -> Self {
+        Self {
+            address: &c.address,
+            birthday: &c.birthday,
+            city: &c.city,
+            company: &c.company,
+            created_at: &c.created_at,
+            email: &c.email,
+            id: c.id,
+            name: &c.name,
+            notes: &c.notes,
+            owner_id: c.owner_id,
+            phone: &c.phone,
+            source: &c.source,
+            tags: &c.tags,
+            updated_at: &c.updated_at,
+            version: c.version,
         }
     }
 }
@@ -154,6 +227,7 @@ impl NewCustomer {
 mod tests {
     use super::*;
     use crate::error::DomainError;
+    use crate::services::snapshot;
 
     #[test]
     fn patch_changes_only_given_fields() {
@@ -181,5 +255,40 @@ mod tests {
         let Err(DomainError::Invalid(errs)) = bad.validated(today) else { panic!("expected Invalid") };
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["source", "birthday", "name", "email"]);
+    }
+
+    fn at() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 25).and_then(|d| d.and_hms_micro_opt(9, 30, 1, 123_456)).expect("time")
+    }
+
+    #[test]
+    fn the_audit_text_is_the_snapshot_printed() {
+        let full = NewCustomer {
+            name: "Wang \"Fang\" 王".into(),
+            email: Some("wang@example.com".into()),
+            phone: Some("+86 138 0000 0000".into()),
+            address: Some("1 Road\nShenzhen".into()),
+            birthday: NaiveDate::from_ymd_opt(1988, 8, 8),
+            company: Some("ACME".into()),
+            city: Some("Shenzhen".into()),
+            tags: vec!["vip".into(), "b2b".into()],
+            owner_id: Some(7),
+            source: Some("import".into()),
+            notes: Some("likes tea".into()),
+        };
+        for c in [
+            Customer::created(41, full, at()),
+            Customer::created(42, NewCustomer { name: "X".into(), ..Default::default() }, at()),
+        ] {
+            let want = snapshot(&c).map(|v| v.to_string());
+            assert_eq!(c.audit_text(), want);
+        }
+    }
+
+    #[test]
+    fn a_created_customer_has_its_tags_in_order_and_version_one() {
+        let v = NewCustomer { name: "A".into(), tags: vec!["vip".into(), "b2b".into()], ..Default::default() };
+        let c = Customer::created(1, v, at());
+        assert_eq!((c.tags, c.version, c.created_at), (vec!["b2b".to_owned(), "vip".to_owned()], 1, utc(at())));
     }
 }

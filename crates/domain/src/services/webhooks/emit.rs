@@ -25,6 +25,7 @@ struct Envelope<'a, T: Serialize> {
 
 /// The active subscriptions with their event patterns, read once for a use case that
 /// emits many events (an import).
+#[derive(Clone, Debug)]
 pub struct Subscribers(Vec<(i64, Vec<String>)>);
 
 impl Subscribers {
@@ -42,37 +43,63 @@ impl Subscribers {
     /// # Errors
     /// Database failures.
     pub async fn emit(&self, db: &impl ConnectionTrait, event: &str, data: &impl Serialize) -> Result<()> {
-        let targets: Vec<i64> =
-            self.0.iter().filter(|(_, ps)| ps.iter().any(|p| matches(p, event))).map(|(id, _)| *id).collect();
-        if targets.is_empty() {
-            return Ok(());
-        }
-        let at = now();
-        let event_id = uuid::Uuid::new_v4().to_string();
-        let envelope = Envelope { id: &event_id, event_type: event, created_at: utc(at), data };
-        let payload =
-            serde_json::to_string(&envelope).map_err(|e| DomainError::Internal(format!("webhook payload: {e}")))?;
-        let rows = targets.into_iter().map(|webhook_id| webhook_delivery::ActiveModel {
-            webhook_id: Set(webhook_id),
-            event_id: Set(event_id.clone()),
-            event_type: Set(event.to_owned()),
-            payload: Set(payload.clone()),
-            status: Set("queued".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(at),
-            claimed_until: Set(None),
-            claimed_by: Set(None),
-            response_code: Set(None),
-            last_error: Set(None),
-            redelivery_of: Set(None),
-            created_at: Set(at),
-            last_attempt_at: Set(None),
-            delivered_at: Set(None),
-            ..Default::default()
-        });
-        webhook_delivery::Entity::insert_many(rows).exec(db).await?;
+        self.emit_each(db, event, std::slice::from_ref(data)).await
+    }
+
+    /// Queues one `event` per item of `data`, each with its own event id, for every
+    /// subscription that wants it, with multi-row inserts.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn emit_each<T: Serialize>(&self, db: &impl ConnectionTrait, event: &str, data: &[T]) -> Result<()> {
+        let rows = self.deliveries(event, data)?;
+        crate::repo::batch::insert_all(db, rows, delivery_bytes).await?;
         Ok(())
     }
+
+    /// The delivery rows of one `event` per item of `data`, without writing them.
+    ///
+    /// # Errors
+    /// `Internal` when an item cannot be written as JSON.
+    pub fn deliveries<T: Serialize>(&self, event: &str, data: &[T]) -> Result<Vec<webhook_delivery::ActiveModel>> {
+        let targets: Vec<i64> =
+            self.0.iter().filter(|(_, ps)| ps.iter().any(|p| matches(p, event))).map(|(id, _)| *id).collect();
+        if targets.is_empty() || data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = now();
+        let mut rows = Vec::with_capacity(data.len() * targets.len());
+        for item in data {
+            let event_id = uuid::Uuid::new_v4().to_string();
+            let envelope = Envelope { id: &event_id, event_type: event, created_at: utc(at), data: item };
+            let payload =
+                serde_json::to_string(&envelope).map_err(|e| DomainError::Internal(format!("webhook payload: {e}")))?;
+            rows.extend(targets.iter().map(|webhook_id| webhook_delivery::ActiveModel {
+                webhook_id: Set(*webhook_id),
+                event_id: Set(event_id.clone()),
+                event_type: Set(event.to_owned()),
+                payload: Set(payload.clone()),
+                status: Set("queued".into()),
+                attempts: Set(0),
+                next_attempt_at: Set(at),
+                claimed_until: Set(None),
+                claimed_by: Set(None),
+                response_code: Set(None),
+                last_error: Set(None),
+                redelivery_of: Set(None),
+                created_at: Set(at),
+                last_attempt_at: Set(None),
+                delivered_at: Set(None),
+                ..Default::default()
+            }));
+        }
+        Ok(rows)
+    }
+}
+
+/// About the data of one delivery row, for batching.
+pub fn delivery_bytes(r: &webhook_delivery::ActiveModel) -> usize {
+    200 + r.payload.try_as_ref().map_or(0, String::len)
 }
 
 /// Queues `event` for every active subscription that wants it, in the caller's

@@ -8,7 +8,7 @@ pub mod queue;
 pub mod target;
 
 pub use deliveries::{Delivery, list_deliveries, redeliver};
-pub use emit::{Subscribers, emit};
+pub use emit::{Subscribers, delivery_bytes, emit};
 pub use target::TargetPolicy;
 
 use chrono::{DateTime, Utc};
