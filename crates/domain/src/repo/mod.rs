@@ -7,6 +7,7 @@ pub mod batch;
 pub mod counters;
 pub mod customer_products;
 pub mod customer_rfm;
+pub mod customer_search;
 pub mod customer_stats;
 pub mod customers;
 pub mod leads;
@@ -49,24 +50,6 @@ pub fn contains(needle: &str) -> LikeExpr {
 /// `expr LIKE %needle%` on a lower-cased expression.
 pub fn lower_contains(col: impl ColumnTrait, needle: &str) -> Expr {
     Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col.as_column_ref()))).like(contains(needle))
-}
-
-/// Fewest characters a `trigram` index can look up: a shorter needle holds no trigram,
-/// so FTS5 matches nothing for it and callers keep the `LIKE` scan.
-pub const TRIGRAM_MIN_CHARS: usize = 3;
-
-/// Whether an FTS5 `trigram` table can answer a substring search for `needle`: at least
-/// [`TRIGRAM_MIN_CHARS`] characters and no NUL (FTS5 reads its query as C text and
-/// would stop there).
-pub fn trigram_searchable(needle: &str) -> bool {
-    needle.chars().count() >= TRIGRAM_MIN_CHARS && !needle.contains('\0')
-}
-
-/// The FTS5 query finding `needle` as a substring through a `trigram` table: a single
-/// FTS5 string, double quotes inside doubled, so that no character of the needle is
-/// read as query syntax (`AND`, `*`, `:`, `^`, parentheses).
-pub fn fts5_substring(needle: &str) -> String {
-    format!("\"{}\"", needle.replace('"', "\"\""))
 }
 
 /// Orders by the sort keys and then by id in the direction of the last key, so that
@@ -299,24 +282,5 @@ pub async fn begin_read_committed(db: &sea_orm::DatabaseConnection) -> Result<se
     match db.get_database_backend() {
         sea_orm::DbBackend::MySql => db.begin_with_config(Some(sea_orm::IsolationLevel::ReadCommitted), None).await,
         _ => db.begin().await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_fts5_substring_is_one_string_with_its_double_quotes_doubled() {
-        assert_eq!(fts5_substring("wang"), r#""wang""#);
-        assert_eq!(fts5_substring(r#"acme "best" OR x*"#), r#""acme ""best"" OR x*""#);
-    }
-
-    #[test]
-    fn a_trigram_index_takes_needles_of_three_characters_not_bytes() {
-        assert!(!trigram_searchable("王伟"));
-        assert!(trigram_searchable("王伟明"));
-        assert!(!trigram_searchable("ab"));
-        assert!(!trigram_searchable("ab\0c"));
     }
 }
