@@ -238,22 +238,9 @@ def wrk(server: Server, name: str, request_lua: str, duration: int, connections:
         "function init(args) math.randomseed(os.time() + tid * 7919) end\n"
         + request_lua + DONE_LUA
     )
-    peak = [0.0]
-    stop = threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            peak[0] = max(peak[0], server.rss_mib())
-            stop.wait(0.2)
-
-    t = threading.Thread(target=sample)
-    t.start()
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(script), server.base],
-        capture_output=True, text=True,
-    )
-    stop.set()
-    t.join()
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(script),
+           server.base]
+    out, peak = peak_during(server, lambda: subprocess.run(cmd, capture_output=True, text=True))
     line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no summary for {name}:\n{out.stdout}\n{out.stderr}")
@@ -265,7 +252,7 @@ def wrk(server: Server, name: str, request_lua: str, duration: int, connections:
         "p99_ms": round(r["p99_us"] / 1000, 2),
         "requests": r["requests"],
         "errors": r["non_2xx"] + r["socket_errors"],
-        "rss_mib": peak[0],
+        "rss_mib": peak,
     }
 
 
