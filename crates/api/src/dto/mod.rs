@@ -54,8 +54,8 @@ pub mod service_requests;
 pub mod users;
 pub mod webhooks;
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::ApiError;
@@ -160,7 +160,8 @@ pub async fn whole_numbers(
         actix_web::http::Method::POST | actix_web::http::Method::PATCH | actix_web::http::Method::PUT
     );
     if is_json && has_body {
-        let body = match read_limited(&mut req, crate::startup::JSON_LIMIT).await {
+        let declared = crate::body::declared_length(req.headers());
+        let body = match crate::body::read(req.take_payload(), declared, crate::startup::JSON_LIMIT).await {
             Ok(body) => body,
             Err(e) => return Ok(req.error_response(e).map_into_right_body()),
         };
@@ -177,35 +178,6 @@ pub async fn whole_numbers(
         req.set_payload(actix_web::dev::Payload::from(body));
     }
     Ok(next.call(req).await?.map_into_left_body())
-}
-
-/// The request body, refused with 413 as soon as it is known to pass `limit` bytes (by its
-/// `Content-Length`, or while it streams in).
-async fn read_limited(
-    req: &mut actix_web::dev::ServiceRequest,
-    limit: usize,
-) -> Result<actix_web::web::Bytes, ApiError> {
-    use actix_web::HttpMessage;
-    use futures_util::StreamExt;
-    let too_large = || ApiError::new("payload_too_large", "the JSON body is too large");
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    let mut payload = req.take_payload();
-    let mut body = actix_web::web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::bad_request("the body could not be read"))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// Turns whole-number floats into integers in place; whether anything changed.
