@@ -77,7 +77,41 @@ async fn the_single_page_app_is_served_with_index_fallback() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// Reads go through a pool of their own: on SQLite several connections that may not
+/// write, beside the one writer; elsewhere the writer's pool. Either way a read sees
+/// what was committed before it, and two reads can be open at once.
+async fn reads_have_a_pool_of_their_own(app: TestApp) {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let read = rapport_api::connect_reads(app.database_url(), &app.db).await.unwrap();
+    app.db.execute_unprepared("CREATE TABLE read_probe (n INTEGER)").await.unwrap();
+    app.db.execute_unprepared("INSERT INTO read_probe (n) VALUES (1)").await.unwrap();
+    let count = |rows: Option<sea_orm::QueryResult>| rows.unwrap().try_get_by_index::<i64>(0).unwrap();
+    let sql = "SELECT COUNT(*) FROM read_probe";
+    let first = read.begin().await.unwrap();
+    let second = read.begin().await.expect("a second read while the first is open");
+    assert_eq!(
+        count(first.query_one_raw(sea_orm::Statement::from_string(first.get_database_backend(), sql)).await.unwrap()),
+        1
+    );
+    assert_eq!(
+        count(second.query_one_raw(sea_orm::Statement::from_string(second.get_database_backend(), sql)).await.unwrap()),
+        1
+    );
+    drop((first, second));
+    let write = read.execute_unprepared("INSERT INTO read_probe (n) VALUES (2)").await;
+    if app.backend == rapport_tests::Backend::Sqlite {
+        assert!(write.is_err(), "a SQLite read connection refuses writes");
+    } else {
+        assert!(write.is_ok(), "elsewhere reads share the writer's pool");
+    }
+    let expected = if app.backend == rapport_tests::Backend::Sqlite { 1 } else { 2 };
+    let stored =
+        app.db.query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), sql)).await.unwrap();
+    assert_eq!(count(stored), expected);
+}
+
 db_tests!(
+    reads_have_a_pool_of_their_own,
     health_ready_and_metrics_answer,
     unknown_endpoints_are_404_problems,
     a_known_path_with_another_method_is_405_with_allow,

@@ -141,12 +141,12 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 /// `unauthorized` for an invalid token or key.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<(Actor, bool), ApiError> {
     if token.starts_with(PREFIX) {
-        let key = auth::authenticate_api_key(&state.db, token).await?;
+        let key = auth::authenticate_api_key(&state.db, &state.read, token).await?;
         Ok((key.actor, key.read_only))
     } else {
         let Verified { actor, version } = state.jwt.verify(token)?;
         let id = actor.user_id.ok_or_else(|| ApiError::unauthorized("the access token is invalid"))?;
-        auth::check_token_version(&state.db, id, version).await?;
+        auth::check_token_version(&state.read, id, version).await?;
         Ok((actor, false))
     }
 }

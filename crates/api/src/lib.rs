@@ -18,4 +18,4 @@ pub mod state;
 pub mod throttle;
 pub mod webhooks;
 
-pub use startup::{Application, connect, openapi};
+pub use startup::{Application, connect, connect_reads, openapi};

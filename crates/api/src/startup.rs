@@ -14,6 +14,7 @@ use rapport_domain::repo::settings;
 use rapport_domain::services::auth::random_token;
 use rapport_domain::services::campaigns::render::TrackingBase;
 use rapport_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
@@ -41,7 +42,16 @@ pub const PAYLOAD_LIMIT: usize = 50 * 1024 * 1024;
 /// limit also bounds what one import holds.
 pub const IMPORT_LIMIT: usize = 200 * 1024 * 1024;
 
+/// Connections of the SQLite read pool (see [`connect_reads`]). Reads run in parallel
+/// on them while writes queue for the one writer; more than the cores keeps a slow
+/// report from holding up quick lookups.
+pub const SQLITE_READERS: u32 = 8;
+
 /// Opens the database (creating a SQLite file's directory) and runs pending migrations.
+///
+/// On SQLite this is the one writer: a single connection in WAL mode, so read-then-write
+/// transactions never fail with `SQLITE_BUSY`. Reads get a pool of their own
+/// ([`connect_reads`]).
 ///
 /// # Errors
 /// When the database cannot be reached or migrated.
@@ -55,25 +65,41 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false);
     if url.starts_with("sqlite") {
-        // One writer at a time is SQLite's model; one pooled connection keeps
-        // read-then-write transactions from failing with SQLITE_BUSY.
-        opts.max_connections(1);
+        // A 64 MiB page cache (the default is 2 MiB): a large import touches every index
+        // of the tables it fills, and pages that do not fit are written and read back.
+        opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .pragma("cache_size", "-65536")
+        });
     } else {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await.with_context(|| format!("connecting to {}", redact(url)))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        use sea_orm::ConnectionTrait;
-        // A 64 MiB page cache (the default is 2 MiB): a large import touches every index
-        // of the tables it fills, and pages that do not fit are written and read back.
-        db.execute_unprepared(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA cache_size = -65536;",
-        )
-        .await?;
-    }
     Migrator::up(&db, None).await.context("running migrations")?;
     Ok(db)
+}
+
+/// The connections reads go through. On a SQLite file: a pool of [`SQLITE_READERS`]
+/// connections that may only read (`query_only`), beside the writer that `connect`
+/// opened; WAL lets them read while it writes, and each read sees every write committed
+/// before it began. Elsewhere (and for an in-memory SQLite database, which a second
+/// pool could not see) the writer's own pool, which already serves many connections.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect_reads(url: &str, writer: &DatabaseConnection) -> anyhow::Result<DatabaseConnection> {
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if writer.get_database_backend() != DbBackend::Sqlite || in_memory {
+        return Ok(writer.clone());
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    // An 8 MiB page cache each, so that the pool stays well inside the memory budget.
+    opts.sqlx_logging(false)
+        .max_connections(SQLITE_READERS)
+        .map_sqlx_sqlite_opts(|o| o.foreign_keys(true).pragma("cache_size", "-8192").pragma("query_only", "ON"));
+    Database::connect(opts).await.with_context(|| format!("connecting readers to {}", redact(url)))
 }
 
 /// The URL without its password, for messages.
@@ -160,6 +186,8 @@ impl Application {
     /// # Errors
     /// When the address is unusable.
     pub async fn build_with(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let read = connect_reads(&config.database_url, &db).await?;
+        rapport_domain::services::service_requests::rating::ensure_secret(&db).await?;
         let secret = jwt_secret(&db, config.jwt_secret.as_deref()).await?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -178,7 +206,7 @@ impl Application {
             config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
         let sec = &config.security;
         let jwt = JwtKeys::with_claims(secret.as_bytes(), &sec.jwt_issuer, &sec.jwt_audience);
-        let state = AppState { db, jwt, tracking, wake };
+        let state = AppState { db, read, jwt, tracking, wake };
         let throttle = web::Data::new(LoginThrottle::new(sec));
         let spec = openapi();
         let known = web::Data::new(error::KnownPaths::from_spec(&spec));

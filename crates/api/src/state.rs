@@ -11,8 +11,12 @@ use crate::auth::JwtKeys;
 /// Shared application state.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database pool.
+    /// The database pool for writes (and reads that belong to a write). On SQLite, the one
+    /// writer connection.
     pub db: DatabaseConnection,
+    /// The pool for requests that only read: on SQLite, connections of their own that
+    /// read in parallel ([`crate::startup::connect_reads`]); elsewhere the same pool as `db`.
+    pub read: DatabaseConnection,
     /// Access-token keys.
     pub jwt: JwtKeys,
     /// Where tracking and unsubscribe links point.

@@ -37,7 +37,7 @@ async fn list_activities(
     q: Query<ActivityQuery>,
 ) -> Result<Json<ActivityPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    Ok(Json(svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
 }
 
 /// Record an activity
@@ -72,7 +72,7 @@ async fn create_activity(
 )]
 #[get("/activities/{id}")]
 async fn get_activity(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let a = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let a = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(a.version))).json(Activity::from(a)))
 }
 
@@ -161,6 +161,6 @@ async fn follow_ups(
     q: Query<FollowUpQuery>,
 ) -> Result<Json<FollowUps>, ApiError> {
     let now = rapport_domain::time::now();
-    let f = svc::follow_ups(&state.db, &user.0, q.user_id, q.idle_days.unwrap_or(14), now).await?;
+    let f = svc::follow_ups(&state.read, &user.0, q.user_id, q.idle_days.unwrap_or(14), now).await?;
     Ok(Json(f.into()))
 }

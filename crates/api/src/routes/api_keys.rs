@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/api-keys")]
 async fn list_api_keys(user: AuthUser, state: Data<AppState>) -> Result<Json<ApiKeyList>, ApiError> {
-    let keys = svc::list(&state.db, &user.0).await?;
+    let keys = svc::list(&state.read, &user.0).await?;
     Ok(Json(ApiKeyList { items: keys.into_iter().map(ApiKey::from).collect() }))
 }
 

@@ -44,5 +44,5 @@ async fn list_audit_log(
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
     };
-    Ok(Json(svc::list(&state.db, &user.0, &filter, page, per_page, count).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, page, per_page, count).await?.into()))
 }

@@ -120,5 +120,5 @@ async fn change_password(
 )]
 #[get("/auth/me")]
 async fn me(user: AuthUser, state: Data<AppState>) -> Result<Json<User>, ApiError> {
-    Ok(Json(users::me(&state.db, &user.0).await?.into()))
+    Ok(Json(users::me(&state.read, &user.0).await?.into()))
 }

@@ -50,7 +50,7 @@ async fn list_campaigns(
     let q = q.into_inner();
     let (page, per_page) = numbered(q.page, q.per_page)?;
     let filter = svc::CampaignFilter { status: q.status, channel: q.channel };
-    Ok(Json(svc::list(&state.db, &user.0, &filter, page, per_page).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, page, per_page).await?.into()))
 }
 
 /// Create a campaign
@@ -89,7 +89,7 @@ async fn create_campaign(
 )]
 #[get("/campaigns/{id}")]
 async fn get_campaign(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let (c, progress) = svc::get_with_progress(&state.db, &user.0, id.into_inner()).await?;
+    let (c, progress) = svc::get_with_progress(&state.read, &user.0, id.into_inner()).await?;
     let version = c.version;
     let mut body = Campaign::from(c);
     body.progress = Some(progress.into());
@@ -257,7 +257,7 @@ async fn test_send_campaign(
 )]
 #[get("/campaigns/{id}/stats")]
 async fn campaign_stats(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<Json<CampaignStats>, ApiError> {
-    let (s, days) = stats::stats(&state.db, &user.0, id.into_inner()).await?;
+    let (s, days) = stats::stats(&state.read, &user.0, id.into_inner()).await?;
     let mut body = CampaignStats::from(s);
     body.by_day = Some(days.into_iter().map(Into::into).collect());
     Ok(Json(body))
@@ -282,7 +282,7 @@ async fn compare_campaigns(
         .map(|s| s.trim().parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| rapport_domain::DomainError::invalid("ids", "must be comma-separated campaign ids"))?;
-    let all = stats::compare(&state.db, &user.0, &ids).await?;
+    let all = stats::compare(&state.read, &user.0, &ids).await?;
     Ok(Json(all.into_iter().map(Into::into).collect()))
 }
 
@@ -302,5 +302,5 @@ async fn campaign_messages(
 ) -> Result<Json<CampaignMessagePage>, ApiError> {
     let q = q.into_inner();
     let (page, per_page) = numbered(q.page, q.per_page)?;
-    Ok(Json(svc::messages(&state.db, &user.0, id.into_inner(), q.status.as_deref(), page, per_page).await?.into()))
+    Ok(Json(svc::messages(&state.read, &user.0, id.into_inner(), q.status.as_deref(), page, per_page).await?.into()))
 }

@@ -47,7 +47,9 @@ async fn list_customers(
     q: Query<CustomerQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    let page = svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?;
+    // RFM scores are brought up to date on the writer before they are read.
+    let db = if filter.rfm_segment.is_some() { &state.db } else { &state.read };
+    let page = svc::list(db, &user.0, &filter, sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }
 
@@ -85,7 +87,7 @@ async fn create_customer(
 )]
 #[get("/customers/{id}")]
 async fn get_customer(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let c = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let c = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(c.version))).json(Customer::from(c)))
 }
 
@@ -155,7 +157,7 @@ async fn customer_timeline(
     if !(1..=200).contains(&limit) {
         return Err(rapport_domain::DomainError::invalid("limit", "must be between 1 and 200").into());
     }
-    let entries = timeline::for_customer(&state.db, &user.0, id.into_inner(), q.before, limit).await?;
+    let entries = timeline::for_customer(&state.read, &user.0, id.into_inner(), q.before, limit).await?;
     Ok(Json(entries.into_iter().map(TimelineEntry::from).collect()))
 }
 
@@ -216,13 +218,13 @@ async fn export_customers(
 ) -> Result<HttpResponse, ApiError> {
     let filter: CustomerFilter = q.into_inner().into();
     // The first chunk is read before answering, so that rights and filters fail as problems.
-    let (first, next) = svc::export_chunk(&state.db, &user.0, &filter, None, EXPORT_CHUNK).await?;
+    let (first, next) = svc::export_chunk(&state.read, &user.0, &filter, None, EXPORT_CHUNK).await?;
     let actor = user.0;
     let rest = stream::unfold(next, move |after| {
         let (state, actor, filter) = (state.clone(), actor.clone(), filter.clone());
         async move {
             let after = after?;
-            match svc::export_chunk(&state.db, &actor, &filter, Some(after), EXPORT_CHUNK).await {
+            match svc::export_chunk(&state.read, &actor, &filter, Some(after), EXPORT_CHUNK).await {
                 Ok((bytes, next)) => Some((Ok::<_, actix_web::Error>(Bytes::from(bytes)), next)),
                 Err(e) => {
                     tracing::error!(error = ?e, "export stopped");

@@ -32,7 +32,7 @@ async fn get_dashboard(
     q: Query<DashboardQuery>,
 ) -> Result<Json<Dashboard>, ApiError> {
     let (from, to) = svc::default_period(chrono::Utc::now().date_naive());
-    let d = svc::dashboard(&state.db, &user.0, q.from.unwrap_or(from), q.to.unwrap_or(to)).await?;
+    let d = svc::dashboard(&state.read, &user.0, q.from.unwrap_or(from), q.to.unwrap_or(to)).await?;
     Ok(Json(d.into()))
 }
 
@@ -54,7 +54,7 @@ async fn sales_analysis(
 ) -> Result<Json<SalesAnalysis>, ApiError> {
     let (from, to) = svc::default_period(chrono::Utc::now().date_naive());
     let a = rapport_domain::services::sales_analytics::analyse(
-        &state.db,
+        &state.read,
         &user.0,
         q.from.unwrap_or(from),
         q.to.unwrap_or(to),
@@ -88,9 +88,15 @@ async fn sales_forecast(
         return Err(rapport_domain::DomainError::invalid("granularity", "only month is supported").into());
     }
     let today = chrono::Utc::now().date_naive();
-    let f =
-        rapport_domain::services::forecast::forecast(&state.db, &user.0, q.horizon.unwrap_or(12), q.from, q.to, today)
-            .await?;
+    let f = rapport_domain::services::forecast::forecast(
+        &state.read,
+        &user.0,
+        q.horizon.unwrap_or(12),
+        q.from,
+        q.to,
+        today,
+    )
+    .await?;
     Ok(Json(f.into()))
 }
 

@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/leads")]
 async fn list_leads(user: AuthUser, state: Data<AppState>, q: Query<LeadQuery>) -> Result<Json<LeadPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    Ok(Json(svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
 }
 
 /// Create a lead
@@ -69,7 +69,7 @@ async fn create_lead(user: AuthUser, state: Data<AppState>, body: Json<LeadCreat
 )]
 #[get("/leads/{id}")]
 async fn get_lead(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let l = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let l = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(l.version))).json(Lead::from(l)))
 }
 
@@ -159,7 +159,7 @@ async fn convert_lead(
 )]
 #[get("/settings/lead-assignment")]
 async fn get_lead_assignment(user: AuthUser, state: Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (rule, version) = svc::get_assignment_rule(&state.db, &user.0).await?;
+    let (rule, version) = svc::get_assignment_rule(&state.read, &user.0).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(LeadAssignment { rule: rule.into() }))
 }
 

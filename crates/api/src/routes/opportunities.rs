@@ -37,7 +37,7 @@ async fn opportunity_pipeline(
     state: Data<AppState>,
     q: Query<PipelineQuery>,
 ) -> Result<Json<Vec<PipelineStage>>, ApiError> {
-    let stages = svc::pipeline(&state.db, &user.0, &q.into_inner().into()).await?;
+    let stages = svc::pipeline(&state.read, &user.0, &q.into_inner().into()).await?;
     Ok(Json(stages.into_iter().map(PipelineStage::from).collect()))
 }
 
@@ -55,7 +55,7 @@ async fn list_opportunities(
     q: Query<OpportunityQuery>,
 ) -> Result<Json<OpportunityPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    Ok(Json(svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
 }
 
 /// Create an opportunity
@@ -90,7 +90,7 @@ async fn create_opportunity(
 )]
 #[get("/opportunities/{id}")]
 async fn get_opportunity(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let o = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let o = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(o.version))).json(Opportunity::from(o)))
 }
 

@@ -40,7 +40,7 @@ fn ok(o: svc::Order) -> HttpResponse {
 #[get("/orders")]
 async fn list_orders(user: AuthUser, state: Data<AppState>, q: Query<OrderQuery>) -> Result<Json<OrderPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    let page = svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?;
+    let page = svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }
 
@@ -88,7 +88,7 @@ async fn customer_orders(
     q: Query<CustomerOrderQuery>,
 ) -> Result<Json<OrderPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    let page = svc::for_customer(&state.db, &user.0, id.into_inner(), &filter, sort.as_deref(), &paging).await?;
+    let page = svc::for_customer(&state.read, &user.0, id.into_inner(), &filter, sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }
 
@@ -101,7 +101,7 @@ async fn customer_orders(
 )]
 #[get("/orders/{id}")]
 async fn get_order(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(ok(svc::get(&state.db, &user.0, id.into_inner()).await?))
+    Ok(ok(svc::get(&state.read, &user.0, id.into_inner()).await?))
 }
 
 /// Change an order's status

@@ -34,7 +34,7 @@ async fn list_outbox(
 ) -> Result<Json<OutboxPage>, ApiError> {
     let q = q.into_inner();
     let (page, per_page) = numbered(q.page, q.per_page)?;
-    let p = outbox::list(&state.db, &user.0, q.channel.as_deref(), q.recipient.as_deref(), page, per_page).await?;
+    let p = outbox::list(&state.read, &user.0, q.channel.as_deref(), q.recipient.as_deref(), page, per_page).await?;
     Ok(Json(p.into()))
 }
 
@@ -47,7 +47,7 @@ async fn list_outbox(
 )]
 #[get("/customers/{id}/opt-outs")]
 async fn list_opt_outs(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<Json<Vec<OptOut>>, ApiError> {
-    let list = opt_outs::list(&state.db, &user.0, id.into_inner()).await?;
+    let list = opt_outs::list(&state.read, &user.0, id.into_inner()).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 

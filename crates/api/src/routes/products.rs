@@ -42,7 +42,7 @@ async fn list_products(
         active: q.active,
         category: q.category.filter(|s| !s.trim().is_empty()),
     };
-    let page = svc::list(&state.db, &user.0, &filter, q.sort.as_deref(), &paging).await?;
+    let page = svc::list(&state.read, &user.0, &filter, q.sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }
 
@@ -78,7 +78,7 @@ async fn create_product(
 )]
 #[get("/products/{id}")]
 async fn get_product(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let p = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let p = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(p.version))).json(Product::from(p)))
 }
 

@@ -52,7 +52,7 @@ fn created(q: svc::Quote) -> HttpResponse {
 #[get("/quotes")]
 async fn list_quotes(user: AuthUser, state: Data<AppState>, q: Query<QuoteQuery>) -> Result<Json<QuotePage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    let page = svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?;
+    let page = svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?;
     Ok(Json(page.into()))
 }
 
@@ -115,7 +115,7 @@ async fn quote_from_opportunity(
 )]
 #[get("/quotes/{id}")]
 async fn get_quote(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(ok(svc::get(&state.db, &user.0, id.into_inner()).await?))
+    Ok(ok(svc::get(&state.read, &user.0, id.into_inner()).await?))
 }
 
 /// Update a draft quote

@@ -35,7 +35,7 @@ async fn customer_recommendations(
     q: Query<RecommendationQuery>,
 ) -> Result<Json<Vec<ProductRecommendation>>, ApiError> {
     let (limit, min) = q.into_inner().split();
-    let recs = svc::for_customer(&state.db, &user.0, id.into_inner(), limit, min).await?;
+    let recs = svc::for_customer(&state.read, &user.0, id.into_inner(), limit, min).await?;
     Ok(Json(recs.into_iter().map(ProductRecommendation::from).collect()))
 }
 
@@ -56,6 +56,6 @@ async fn related_products(
     q: Query<RecommendationQuery>,
 ) -> Result<Json<Vec<ProductRecommendation>>, ApiError> {
     let (limit, min) = q.into_inner().split();
-    let recs = svc::related(&state.db, &user.0, id.into_inner(), limit, min).await?;
+    let recs = svc::related(&state.read, &user.0, id.into_inner(), limit, min).await?;
     Ok(Json(recs.into_iter().map(ProductRecommendation::from).collect()))
 }

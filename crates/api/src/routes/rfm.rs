@@ -1,4 +1,5 @@
-//! `/api/v1/analytics/rfm` and a customer's RFM values.
+//! `/api/v1/analytics/rfm` and a customer's RFM values. They go through the writer (`state.db`),
+//! not the read pool: the stored scores are refreshed first when orders or the day changed.
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path, Query};

@@ -64,7 +64,7 @@ async fn list_segments(
     q: Query<PageQuery>,
 ) -> Result<Json<SegmentPage>, ApiError> {
     let (page, per_page) = numbered(q.page, q.per_page)?;
-    Ok(Json(svc::list(&state.db, &user.0, page, per_page).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, page, per_page).await?.into()))
 }
 
 /// Save a segment
@@ -99,7 +99,7 @@ async fn create_segment(
 )]
 #[get("/segments/{id}")]
 async fn get_segment(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let s = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let s = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(s.version))).json(Segment::from(s)))
 }
 

@@ -50,7 +50,7 @@ async fn service_stats(
 ) -> Result<Json<ServiceStats>, ApiError> {
     let from = q.from.map(|t| t.naive_utc());
     let to = q.to.map(|t| t.naive_utc());
-    Ok(Json(svc::stats(&state.db, &user.0, from, to).await?.into()))
+    Ok(Json(svc::stats(&state.read, &user.0, from, to).await?.into()))
 }
 
 /// List service requests
@@ -67,7 +67,7 @@ async fn list_service_requests(
     q: Query<ServiceRequestQuery>,
 ) -> Result<Json<ServiceRequestPage>, ApiError> {
     let (filter, sort, paging) = q.into_inner().split()?;
-    Ok(Json(svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
 }
 
 /// Open a service request
@@ -105,7 +105,7 @@ async fn create_service_request(
 )]
 #[get("/service-requests/{id}")]
 async fn get_service_request(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(with_etag(svc::get(&state.db, &user.0, id.into_inner()).await?))
+    Ok(with_etag(svc::get(&state.read, &user.0, id.into_inner()).await?))
 }
 
 /// Move a request's status
@@ -198,7 +198,7 @@ async fn service_timeline(
     state: Data<AppState>,
     id: Path<i64>,
 ) -> Result<Json<Vec<ServiceUpdate>>, ApiError> {
-    let entries = svc::timeline(&state.db, &user.0, id.into_inner()).await?;
+    let entries = svc::timeline(&state.read, &user.0, id.into_inner()).await?;
     Ok(Json(entries.into_iter().map(ServiceUpdate::from).collect()))
 }
 
@@ -241,10 +241,10 @@ async fn customer_service_requests(
     q: Query<ServiceRequestQuery>,
 ) -> Result<Json<ServiceRequestPage>, ApiError> {
     let id = id.into_inner();
-    rapport_domain::services::customers::get(&state.db, &user.0, id).await?;
+    rapport_domain::services::customers::get(&state.read, &user.0, id).await?;
     let (mut filter, sort, paging) = q.into_inner().split()?;
     filter.customer_id = Some(id);
-    Ok(Json(svc::list(&state.db, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
+    Ok(Json(svc::list(&state.read, &user.0, &filter, sort.as_deref(), &paging).await?.into()))
 }
 
 /// Read the service settings
@@ -258,7 +258,7 @@ async fn customer_service_requests(
 )]
 #[get("/settings/service")]
 async fn get_service_settings(user: AuthUser, state: Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (s, version) = settings::get(&state.db, &user.0).await?;
+    let (s, version) = settings::get(&state.read, &user.0).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(ServiceSettings::from(s)))
 }
 

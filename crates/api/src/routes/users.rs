@@ -30,7 +30,7 @@ async fn list_users(user: AuthUser, state: Data<AppState>, q: Query<UserQuery>) 
     let rapport_domain::list::Paging::Offset { page, per_page, .. } = paging(q.page, q.per_page, None, None)? else {
         return Err(ApiError::bad_request("users are read in numbered pages"));
     };
-    let (users, total) = svc::list(&state.db, &user.0, q.role.map(Into::into), q.active, page, per_page).await?;
+    let (users, total) = svc::list(&state.read, &user.0, q.role.map(Into::into), q.active, page, per_page).await?;
     Ok(Json(UserPage { items: users.into_iter().map(User::from).collect(), page, per_page, total }))
 }
 
@@ -61,7 +61,7 @@ async fn create_user(user: AuthUser, state: Data<AppState>, body: Json<UserCreat
 )]
 #[get("/users/{id}")]
 async fn get_user(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let u = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let u = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(u.version))).json(User::from(u)))
 }
 

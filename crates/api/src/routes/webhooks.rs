@@ -39,7 +39,7 @@ fn policy(config: &Config) -> TargetPolicy {
 )]
 #[get("/webhooks")]
 async fn list_webhooks(user: AuthUser, state: Data<AppState>) -> Result<Json<WebhookList>, ApiError> {
-    let items = svc::list(&state.db, &user.0).await?;
+    let items = svc::list(&state.read, &user.0).await?;
     Ok(Json(WebhookList { items: items.into_iter().map(Webhook::from).collect() }))
 }
 
@@ -79,7 +79,7 @@ async fn create_webhook(
 )]
 #[get("/webhooks/{id}")]
 async fn get_webhook(user: AuthUser, state: Data<AppState>, id: Path<i64>) -> Result<HttpResponse, ApiError> {
-    let w = svc::get(&state.db, &user.0, id.into_inner()).await?;
+    let w = svc::get(&state.read, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(w.version))).json(Webhook::from(w)))
 }
 
@@ -149,7 +149,7 @@ async fn list_webhook_deliveries(
 ) -> Result<Json<WebhookDeliveryPage>, ApiError> {
     let q = q.into_inner();
     let (page, per_page) = numbered(q.page, q.per_page)?;
-    let p = svc::list_deliveries(&state.db, &user.0, id.into_inner(), q.status.as_deref(), page, per_page).await?;
+    let p = svc::list_deliveries(&state.read, &user.0, id.into_inner(), q.status.as_deref(), page, per_page).await?;
     Ok(Json(p.into()))
 }
 

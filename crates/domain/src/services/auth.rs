@@ -261,12 +261,13 @@ pub struct KeyActor {
     pub read_only: bool,
 }
 
-/// The actor behind an API key (`rk_…`).
+/// The actor behind an API key (`rk_…`). The key is looked up through `read`; the
+/// time of use is written through `db`.
 ///
 /// # Errors
 /// `Unauthenticated` for an unknown or revoked key.
-pub async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> Result<KeyActor> {
-    let row = repo::live_key_by_hash(db, &token_hash(key))
+pub async fn authenticate_api_key(db: &DatabaseConnection, read: &DatabaseConnection, key: &str) -> Result<KeyActor> {
+    let row = repo::live_key_by_hash(read, &token_hash(key))
         .await?
         .ok_or_else(|| DomainError::Unauthenticated("API key is invalid or revoked".into()))?;
     let role: Role = row.role.parse()?;

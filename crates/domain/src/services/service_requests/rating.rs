@@ -35,6 +35,15 @@ pub enum LinkProblem {
     Expired,
 }
 
+/// Makes the key of rating links when there is none yet. The server calls it at start, so
+/// that requests which only read (and run on connections that may not write) find it.
+///
+/// # Errors
+/// Database failures.
+pub async fn ensure_secret(db: &impl ConnectionTrait) -> Result<()> {
+    secret(db).await.map(|_| ())
+}
+
 async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
     Ok(settings::get_or_insert(db, "rating_secret", format!("{}{}", random_token(), random_token()))
         .await?
