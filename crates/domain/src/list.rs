@@ -15,6 +15,9 @@ pub const MAX_PER_PAGE: u64 = 200;
 /// with depth. A fixed number (not one that depends on `per_page`) so that the API
 /// document can state it as the parameter's maximum.
 pub const MAX_PAGE: u64 = 500;
+/// Numbered pages count matching rows up to this many, so that the count costs the same
+/// on a million rows as on ten thousand; past it a page says `total_capped`.
+pub const TOTAL_CAP: u64 = 10_000;
 
 /// One field of a sort spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,8 +161,10 @@ pub struct Page<T> {
     pub page: Option<u64>,
     /// The page size.
     pub per_page: u64,
-    /// All matching rows (offset paging with counting only).
+    /// All matching rows (offset paging with counting only), at most [`TOTAL_CAP`].
     pub total: Option<u64>,
+    /// More rows match than `total` says: the count stopped at [`TOTAL_CAP`].
+    pub total_capped: bool,
     /// The cursor for the next page (keyset paging only; `None` at the end).
     pub next_cursor: Option<String>,
 }
@@ -172,6 +177,7 @@ impl<T> Page<T> {
             page: self.page,
             per_page: self.per_page,
             total: self.total,
+            total_capped: self.total_capped,
             next_cursor: self.next_cursor,
         }
     }

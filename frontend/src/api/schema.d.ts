@@ -2145,9 +2145,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description Fields to change. */
         ActivityUpdate: {
@@ -2395,9 +2398,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         CampaignPage: {
             items: components["schemas"]["Campaign"][];
@@ -2412,9 +2418,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description One campaign's return. */
         CampaignRoi: {
@@ -2596,9 +2605,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description One customer's RFM values. */
         CustomerRfm: {
@@ -2943,9 +2955,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /**
          * @description Fields to change; `status` moves by the rule table (new → contacted | qualified |
@@ -3057,9 +3072,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description A draft quote for an opportunity, priced from the catalogue. */
         OpportunityQuoteCreate: {
@@ -3234,9 +3252,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description A status move. */
         OrderStatusChange: {
@@ -3276,9 +3297,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description The current password and the new one. */
         PasswordChange: {
@@ -3580,9 +3604,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description Fields of a draft to change; absent fields stay, `lines` replaces every line. */
         QuoteUpdate: {
@@ -4080,9 +4107,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description How many customers a filter holds and the first ten (by id). */
         SegmentPreview: {
@@ -4194,9 +4224,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description Service settings. */
         ServiceSettings: {
@@ -4507,9 +4540,12 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description All matching rows (numbered paging, unless `count=false`).
+             * @description All matching rows (numbered paging, unless `count=false`), counted up to
+             *     10 000: when more match, `total` is 10 000 and `total_capped` is true.
              */
             total?: number | null;
+            /** @description Present (true) when more rows match than `total` says. */
+            total_capped?: boolean;
         };
         /** @description Every subscription, newest first. */
         WebhookList: {

@@ -11,9 +11,13 @@ macro_rules! page_type {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub page: Option<u64>,
             pub per_page: u64,
-            /// All matching rows (numbered paging, unless `count=false`).
+            /// All matching rows (numbered paging, unless `count=false`), counted up to
+            /// 10 000: when more match, `total` is 10 000 and `total_capped` is true.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub total: Option<u64>,
+            /// Present (true) when more rows match than `total` says.
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            pub total_capped: bool,
             /// Cursor of the next page (keyset paging; absent on the last page).
             #[serde(skip_serializing_if = "Option::is_none")]
             pub next_cursor: Option<String>,
@@ -26,6 +30,7 @@ macro_rules! page_type {
                     page: p.page,
                     per_page: p.per_page,
                     total: p.total,
+                    total_capped: p.total_capped,
                     next_cursor: p.next_cursor,
                 }
             }

@@ -27,7 +27,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, Order, QueryOrder, Select, SqlErr, Value};
 
 use crate::error::DomainError;
-use crate::list::{Cursor, Paging, SortKey, sort_spec};
+use crate::list::{Cursor, Paging, SortKey, TOTAL_CAP, sort_spec};
 
 /// The text form of timestamps inside cursors.
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.6f";
@@ -64,12 +64,20 @@ pub fn order<E: EntityTrait>(mut select: Select<E>, keys: &[(E::Column, bool)], 
 }
 
 /// The keyset condition "after (value, id)" for one sort column (or none: id only).
+///
+/// `value <= v AND (value < v OR (value = v AND id < i))` (mirrored when ascending): the
+/// first term says nothing the rest does not, but it is a plain range that every
+/// database's planner seeks to in the sort index, so a page costs the same at any depth.
 pub fn after<C: ColumnTrait>(col: Option<(C, Value)>, id_col: C, id: i64, desc: bool) -> Condition {
     let beyond = |c: C, v: Value| if desc { c.lt(v) } else { c.gt(v) };
     match col {
         None => Condition::all().add(beyond(id_col, id.into())),
         Some((c, v)) => {
-            Condition::any().add(beyond(c, v.clone())).add(Condition::all().add(c.eq(v)).add(beyond(id_col, id.into())))
+            let reach = if desc { c.lte(v.clone()) } else { c.gte(v.clone()) };
+            let strictly = Condition::any()
+                .add(beyond(c, v.clone()))
+                .add(Condition::all().add(c.eq(v)).add(beyond(id_col, id.into())));
+            Condition::all().add(reach).add(strictly)
         }
     }
 }
@@ -177,7 +185,7 @@ where
     E: EntityTrait,
     E::Model: Row + Sync,
 {
-    use sea_orm::{PaginatorTrait, QueryFilter, QuerySelect};
+    use sea_orm::{QueryFilter, QuerySelect};
     let field = |name: &str| fields.iter().find(|f| f.field == name).copied();
     let mut cols = Vec::with_capacity(keys.len());
     for k in keys {
@@ -187,7 +195,7 @@ where
     }
     match paging {
         Paging::Offset { page, per_page, count } => {
-            let total = if *count { Some(q.clone().count(db).await?) } else { None };
+            let total = if *count { Some(capped_count(db, q.clone()).await?) } else { None };
             let rows = order(q, &cols, id).offset((page - 1) * per_page).limit(*per_page).all(db).await?;
             Ok((rows, total, None))
         }
@@ -224,13 +232,30 @@ where
     }
 }
 
-/// Assembles a domain page from rows.
+/// The number of rows `q` selects, counted up to one past [`TOTAL_CAP`]: the count reads
+/// at most that many index entries however many rows match.
+async fn capped_count<E: EntityTrait>(db: &impl sea_orm::ConnectionTrait, q: Select<E>) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{QuerySelect, QueryTrait};
+    let rows = q.select_only().expr(Expr::cust("1")).limit(TOTAL_CAP + 1).into_query();
+    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(rows, Alias::new("capped")).to_owned();
+    let n: Option<i64> = match db.query_one(&count).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
+    };
+    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+}
+
+/// Assembles a domain page from rows. A total past [`TOTAL_CAP`] is given as the cap,
+/// with `total_capped`.
 pub fn page_of<T>(items: Vec<T>, paging: &Paging, total: Option<u64>, next: Option<Cursor>) -> crate::list::Page<T> {
     let (page, per_page) = match paging {
         Paging::Offset { page, per_page, .. } => (Some(*page), *per_page),
         Paging::Cursor { per_page, .. } => (None, *per_page),
     };
-    crate::list::Page { items, page, per_page, total, next_cursor: next.map(|c| c.encode()) }
+    let total_capped = total.is_some_and(|t| t > TOTAL_CAP);
+    let total = total.map(|t| Ord::min(t, TOTAL_CAP));
+    crate::list::Page { items, page, per_page, total, total_capped, next_cursor: next.map(|c| c.encode()) }
 }
 
 /// Refreshes the planner's statistics after a bulk load (the seed). Without it PostgreSQL

@@ -67,5 +67,5 @@ pub async fn list(
             created_at: utc(m.created_at),
         })
         .collect();
-    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }

@@ -158,6 +158,7 @@ pub async fn list(
         page: Some(page),
         per_page,
         total,
+        total_capped: false,
         next_cursor: None,
     })
 }

@@ -182,7 +182,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, page: u64, per_page:
     actor.require(Action::MarketingRead)?;
     let (rows, total) = repo::list(db, (page - 1) * per_page, per_page).await?;
     let items = rows.into_iter().map(Segment::try_from).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }
 
 /// Saves a new segment.

@@ -123,6 +123,7 @@ pub async fn messages(
         page: Some(page),
         per_page,
         total: Some(total),
+        total_capped: false,
         next_cursor: None,
     })
 }

@@ -103,6 +103,7 @@ pub async fn list(
         page: Some(page),
         per_page,
         total: Some(total),
+        total_capped: false,
         next_cursor: None,
     })
 }

@@ -255,7 +255,7 @@ pub async fn customers(
     let start = usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX).min(rows.len());
     let end = start.saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX)).min(rows.len());
     let items = with_names(db, &c, rows[start..end].to_vec(), as_of).await?;
-    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }
 
 /// One customer's RFM values (`None` when they have no orders before `as_of`).

@@ -160,7 +160,7 @@ pub(super) async fn customers(
         .collect();
     let (rows, total) = repo::page(db, segment, owner, &order, (page - 1) * per_page, per_page).await?;
     let items = rows.into_iter().map(|(m, n, e)| to_row(m, n, e, today)).collect::<Result<Vec<_>>>()?;
-    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }
 
 /// One customer's stored row.

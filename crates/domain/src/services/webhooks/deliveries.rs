@@ -82,7 +82,7 @@ pub async fn list_deliveries(
     let total = q.clone().count(db).await?;
     let rows = q.order_by_desc(delivery::Column::Id).offset((page - 1) * per_page).limit(per_page).all(db).await?;
     let items = rows.into_iter().map(Delivery::from).collect();
-    Ok(Page { items, page: Some(page), per_page, total: Some(total), next_cursor: None })
+    Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }
 
 /// Queues the same event (same body, same event id) to the subscription again, as a new
