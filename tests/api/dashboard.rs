@@ -84,4 +84,38 @@ async fn the_dashboard_adds_up_a_known_period(app: TestApp) {
     .await;
 }
 
-db_tests!(the_dashboard_adds_up_a_known_period);
+/// New customers count in the month they were created, within the period's bounds
+/// (the partial months at its edges too); deleted customers and empty months are left out.
+async fn new_customers_are_counted_by_month_within_the_period(app: TestApp) {
+    use chrono::NaiveDateTime;
+    use rapport_domain::entities::customer;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let m = app.login_as(Role::Manager).await;
+    let created = [
+        "2026-01-10 08:00:00",
+        "2026-01-31 23:59:59",
+        "2026-02-01 00:00:00",
+        "2026-02-14 09:30:00",
+        "2026-03-15 12:00:00",
+        "2026-04-20 00:00:00",
+        "2025-12-31 23:59:59",
+    ];
+    for (i, at) in created.iter().enumerate() {
+        let c = m.create_customer(json!({ "name": format!("New {i}") })).await;
+        let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+        let mut update = customer::Entity::update_many().col_expr(customer::Column::CreatedAt, Expr::value(at));
+        if at.format("%m").to_string() == "03" {
+            update = update.col_expr(customer::Column::DeletedAt, Expr::value(Some(at)));
+        }
+        update.filter(customer::Column::Id.eq(c["id"].as_i64().unwrap())).exec(&app.db).await.unwrap();
+    }
+    let (status, d) = read(m.get("/api/v1/analytics/dashboard?from=2026-01-15&to=2026-04-20").await).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(
+        d["new_customers_by_month"],
+        json!([{ "month": "2026-01", "count": 1 }, { "month": "2026-02", "count": 2 }])
+    );
+}
+
+db_tests!(the_dashboard_adds_up_a_known_period, new_customers_are_counted_by_month_within_the_period);
