@@ -18,6 +18,7 @@ mod m20261125_000013_auth;
 mod m20261206_000014_settings_version;
 mod m20261206_000015_customer_search;
 mod m20261206_000016_customer_sort_indexes;
+mod m20261206_000017_sales_monthly_status;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_settings_version::Migration),
             Box::new(m20261206_000015_customer_search::Migration),
             Box::new(m20261206_000016_customer_sort_indexes::Migration),
+            Box::new(m20261206_000017_sales_monthly_status::Migration),
         ]
     }
 }

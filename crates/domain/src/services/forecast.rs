@@ -2,16 +2,17 @@
 //! shipped or completed) with trend and month-of-year seasonality; promotion activity
 //! (the number of campaigns running in the month) joins as a regressor once campaigns
 //! have run in the history (zero before, so it is left out).
+//!
+//! Monthly revenue comes from the rollup by month and status
+//! (`repo::sales_rollups::status`), kept with the orders: a forecast reads a few rows per
+//! month of history, however many orders there are.
 
 use chrono::{Datelike, NaiveDate};
 use rapport_analytics::forecast::{self, ForecastError, ForecastInput};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
-use super::dashboard::{month_of, rows};
-use crate::entities::order;
 use crate::error::{DomainError, FieldError, Result};
 use crate::money::from_cents;
 use crate::{Action, Actor};
@@ -112,6 +113,26 @@ async fn promotions(db: &impl ConnectionTrait, months: &[NaiveDate]) -> Result<V
         .collect())
 }
 
+/// The statuses of the orders whose revenue the forecast counts: paid for.
+const COUNTED: [&str; 3] = ["paid", "shipped", "completed"];
+
+/// Revenue (cents) by month (`YYYY-MM`) of the counted orders dated in the whole months
+/// `[from, to)`; only months with such orders.
+async fn revenue_by_month(
+    db: &impl ConnectionTrait,
+    from: Option<NaiveDate>,
+    to: NaiveDate,
+) -> Result<std::collections::BTreeMap<String, i64>> {
+    let groups = crate::repo::sales_rollups::status::by_month_status(db, from, to, None).await?;
+    let mut by_month = std::collections::BTreeMap::new();
+    for ((month, status), (cents, _)) in groups {
+        if COUNTED.contains(&status.as_str()) {
+            *by_month.entry(month).or_insert(0) += cents;
+        }
+    }
+    Ok(by_month)
+}
+
 /// Longest history a forecast fits (50 years of months).
 pub const MAX_HISTORY_MONTHS: i64 = 600;
 
@@ -139,28 +160,8 @@ pub async fn forecast_with(
     if !(1..=36).contains(&horizon) {
         return Err(DomainError::invalid("horizon", "must be between 1 and 36 months"));
     }
-    let backend = db.get_database_backend();
-    let month = month_of(backend, "orders", "order_date");
     let to = month_start(to.unwrap_or(today));
-    let mut q = Query::select();
-    q.expr_as(month.clone(), Alias::new("month"))
-        .expr_as(
-            crate::repo::sum_i64(Expr::col((order::Entity, order::Column::TotalCents)), backend),
-            Alias::new("cents"),
-        )
-        .from(order::Entity)
-        .and_where(Expr::col((order::Entity, order::Column::Status)).is_in(["paid", "shipped", "completed"]))
-        .and_where(Expr::col((order::Entity, order::Column::OrderDate)).lt(to))
-        .add_group_by([month])
-        .order_by(Alias::new("month"), Order::Asc);
-    if let Some(f) = from {
-        q.and_where(Expr::col((order::Entity, order::Column::OrderDate)).gte(month_start(f)));
-    }
-    let mut by_month = std::collections::BTreeMap::new();
-    for r in rows(db, &q).await? {
-        let m: String = r.try_get("", "month")?;
-        by_month.insert(m, r.try_get::<Option<i64>>("", "cents")?.unwrap_or(0));
-    }
+    let by_month = revenue_by_month(db, from.map(month_start), to).await?;
     let start = match (from, by_month.keys().next()) {
         (Some(f), _) => month_start(f),
         (None, Some(first)) => NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").unwrap_or(to),

@@ -300,9 +300,15 @@ pub async fn change_status(
     check_version(expected, current.version)?;
     transitions::check(ORDER, &current.status, status)?;
     let before = reload(&txn, id).await?;
-    if status == "cancelled" && current.status != "cancelled" {
+    let this = crate::repo::sales_rollups::Orders::Ids(&[id]);
+    // Another status that counts moves the order between the rows of the rollup by
+    // status: out under the old status now, in under the new one after the update.
+    let moves = status != "cancelled" && current.status != "cancelled" && status != current.status;
+    if moves {
+        crate::repo::sales_rollups::add_by_status(&txn, this, -1).await?;
+    } else if status == "cancelled" && current.status != "cancelled" {
         // Taken back while the order still counts (the rollups skip cancelled orders).
-        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Ids(&[id]), -1).await?;
+        crate::repo::sales_rollups::add(&txn, this, -1).await?;
     }
     let res = order::Entity::update_many()
         .set(order::ActiveModel {
@@ -317,6 +323,9 @@ pub async fn change_status(
         .await?;
     if res.rows_affected != 1 {
         return Err(DomainError::StaleVersion { expected: current.version, current: current.version + 1 });
+    }
+    if moves {
+        crate::repo::sales_rollups::add_by_status(&txn, this, 1).await?;
     }
     if status == "cancelled" {
         crate::repo::customer_stats::recompute(&txn, current.customer_id).await?;

@@ -1,6 +1,7 @@
 //! Sales rollups (`sales_monthly`, `sales_monthly_products`, `sales_monthly_cities` and
 //! their `sales_daily*` twins): what the dashboard and the sales analysis sum, kept in
-//! step with orders in their transactions.
+//! step with orders in their transactions; and `sales_monthly_status`, by month, owner
+//! and status, what the forecast sums ([`status`]).
 //!
 //! One set of grouped `SELECT`s over orders defines the rollups. Writers add (or, with
 //! sign −1, take back) the groups of the orders a condition selects — an upsert that
@@ -13,6 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement};
+
+pub mod status;
+#[cfg(test)]
+mod tests;
 
 /// The month (`YYYY-MM`) of `o.order_date`.
 fn month_sql(backend: DbBackend) -> &'static str {
@@ -29,6 +34,8 @@ enum By {
     Total,
     Product,
     City,
+    /// The order's status: a status change moves the order between rows.
+    Status,
 }
 
 /// A rollup table: monthly ones serve whole months, daily ones the partial months at
@@ -39,6 +46,7 @@ struct Rollup {
     daily: bool,
 }
 
+/// The rollups that [`facts`] reads.
 const ROLLUPS: [Rollup; 6] = [
     Rollup { table: "sales_monthly", by: By::Total, daily: false },
     Rollup { table: "sales_monthly_products", by: By::Product, daily: false },
@@ -47,6 +55,10 @@ const ROLLUPS: [Rollup; 6] = [
     Rollup { table: "sales_daily_products", by: By::Product, daily: true },
     Rollup { table: "sales_daily_cities", by: By::City, daily: true },
 ];
+
+/// The only rollup that depends on an order's status (the others only on whether it is
+/// cancelled). Monthly only, and not part of the facts: the forecast reads whole months.
+const STATUS: Rollup = Rollup { table: "sales_monthly_status", by: By::Status, daily: false };
 
 impl Rollup {
     fn period(&self) -> &'static str {
@@ -59,6 +71,7 @@ impl Rollup {
             By::Total => {}
             By::Product => k.push("product_id"),
             By::City => k.push("city"),
+            By::Status => k.push("status"),
         }
         k
     }
@@ -97,6 +110,12 @@ fn select(r: &Rollup, backend: DbBackend, cond: &str, sign: i64) -> String {
              {} AS revenue_cents, {sign} * COUNT(*) AS orders \
              FROM orders o JOIN customers c ON c.id = o.customer_id \
              WHERE o.status <> 'cancelled' AND ({cond}) GROUP BY 1, 2, 3",
+            s("o.total_cents")
+        ),
+        By::Status => format!(
+            "SELECT {period} AS {p}, COALESCE(o.owner_id, 0) AS owner_id, o.status AS status, \
+             {} AS revenue_cents, {sign} * COUNT(*) AS orders \
+             FROM orders o WHERE o.status <> 'cancelled' AND ({cond}) GROUP BY 1, 2, 3",
             s("o.total_cents")
         ),
     }
@@ -142,6 +161,20 @@ pub enum Orders<'a> {
 /// # Errors
 /// Database failures.
 pub async fn add(db: &impl ConnectionTrait, which: Orders<'_>, sign: i64) -> Result<(), DbErr> {
+    let all: Vec<&Rollup> = ROLLUPS.iter().chain([&STATUS]).collect();
+    add_to(db, &all, which, sign).await
+}
+
+/// Like [`add`] for the rollup by status alone: call it around a change between two
+/// statuses that both count (−1 before, +1 after); the other rollups do not see it.
+///
+/// # Errors
+/// Database failures.
+pub async fn add_by_status(db: &impl ConnectionTrait, which: Orders<'_>, sign: i64) -> Result<(), DbErr> {
+    add_to(db, &[&STATUS], which, sign).await
+}
+
+async fn add_to(db: &impl ConnectionTrait, rollups: &[&Rollup], which: Orders<'_>, sign: i64) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let conds: Vec<String> = match which {
         Orders::Ids(ids) => ids
@@ -152,7 +185,7 @@ pub async fn add(db: &impl ConnectionTrait, which: Orders<'_>, sign: i64) -> Res
         Orders::Customers(lo, hi) => vec![format!("o.customer_id BETWEEN {lo} AND {hi}")],
     };
     for cond in conds {
-        for r in &ROLLUPS {
+        for r in rollups {
             db.execute_raw(Statement::from_string(backend, upsert(r, backend, &cond, sign))).await?;
         }
     }
@@ -208,6 +241,8 @@ impl Facts {
                     let c = self.by_city.entry(r.try_get("", "city")?).or_default();
                     (c.0, c.1) = (c.0 + cents, c.1 + n);
                 }
+                // Not one of the facts' rollups.
+                By::Status => {}
             }
         }
         Ok(())
