@@ -69,7 +69,11 @@ class Server:
         self.binary, self.url = binary, url
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, RAPPORT_DATABASE_URL=url, RAPPORT_BIND=f"127.0.0.1:{self.port}", RAPPORT_LOG="warn")
+        # Without the delivery worker: the seed schedules an SMS campaign to every at-risk
+        # customer (100 000 at a million customers), which would otherwise be sending
+        # during the measurements.
+        env = dict(os.environ, RAPPORT_DATABASE_URL=url, RAPPORT_BIND=f"127.0.0.1:{self.port}", RAPPORT_LOG="warn",
+                   RAPPORT_DELIVERY_WORKER="off")
         env.setdefault("RAPPORT_STATIC_DIR", str(WORK / "no-spa"))
         self.log = open(WORK / f"server-{name}.log", "w")
         self.proc = subprocess.Popen([str(binary), "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)

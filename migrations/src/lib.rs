@@ -19,6 +19,7 @@ mod m20261206_000014_settings_version;
 mod m20261206_000015_customer_search;
 mod m20261206_000016_customer_sort_indexes;
 mod m20261206_000017_sales_monthly_status;
+mod m20261206_000018_service_glance_index;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_customer_search::Migration),
             Box::new(m20261206_000016_customer_sort_indexes::Migration),
             Box::new(m20261206_000017_sales_monthly_status::Migration),
+            Box::new(m20261206_000018_service_glance_index::Migration),
         ]
     }
 }

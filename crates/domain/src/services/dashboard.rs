@@ -5,8 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend};
 use serde::Serialize;
 
 use crate::entities::{customer, opportunity, product};
@@ -74,14 +74,6 @@ pub struct Dashboard {
     /// Campaigns launched in the period (newest ten) with cost, attributed revenue and
     /// ROI; `None` for roles that do not read marketing.
     pub campaigns: Option<Vec<crate::services::campaigns::stats::CampaignStats>>,
-}
-
-pub(crate) fn month_of(backend: DbBackend, table: &str, col: &str) -> Expr {
-    match backend {
-        DbBackend::Postgres => Expr::cust(format!("to_char(\"{table}\".\"{col}\", 'YYYY-MM')")),
-        DbBackend::MySql => Expr::cust(format!("DATE_FORMAT(`{table}`.`{col}`, '%Y-%m')")),
-        _ => Expr::cust(format!("strftime('%Y-%m', \"{table}\".\"{col}\")")),
-    }
 }
 
 /// New customers of each month of `[from, to)` (months without any left out): one range
