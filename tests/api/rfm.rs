@@ -118,4 +118,55 @@ async fn sales_see_the_rfm_of_their_own_customers(app: TestApp) {
     .await;
 }
 
-db_tests!(rfm_scores_and_segments_match_the_hand_computed_fixture, sales_see_the_rfm_of_their_own_customers);
+/// Today's figures come from the stored scores, which keep the day of the last order:
+/// recency, its sort and its averages must still be today's.
+async fn todays_stored_scores_sort_and_average_by_recency(app: TestApp) {
+    let m = app.login_as(Role::Manager).await;
+    let (_, unit) =
+        read(m.post("/api/v1/products", &json!({ "sku": "U3", "name": "Unit", "price": "1.00" })).await).await;
+    let today = chrono::Utc::now().date_naive();
+    let mut ids = Vec::new();
+    for (days, n) in [(10, 1), (1, 2), (100, 3)] {
+        let c = m.create_customer(json!({ "name": format!("Ago {days}") })).await;
+        for _ in 0..n {
+            order(&m, &c, &unit, &(today - chrono::Duration::days(days)).to_string(), 5).await;
+        }
+        ids.push((days, c["id"].as_i64().unwrap()));
+    }
+    let recencies = |page: &Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().map(|r| r["recency_days"].as_i64().unwrap()).collect()
+    };
+    let (status, page) = read(m.get("/api/v1/analytics/rfm/customers?sort=recency_days").await).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(recencies(&page), vec![1, 10, 100]);
+    let (_, page) = read(m.get("/api/v1/analytics/rfm/customers?sort=-recency_days").await).await;
+    assert_eq!(recencies(&page), vec![100, 10, 1]);
+    assert_eq!(page["items"][0]["months_since_last"], 3.29, "100 days / 30.4375");
+    let (_, summary) = read(m.get("/api/v1/analytics/rfm").await).await;
+    let total: f64 = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["avg_recency_days"].as_f64().unwrap() * s["customers"].as_f64().unwrap())
+        .sum();
+    assert!((total - 111.0).abs() < 1e-9, "Σ recency {total}");
+    let (_, one) = read(m.get(&format!("/api/v1/customers/{}/rfm", ids[0].1)).await).await;
+    assert_eq!((one["recency_days"].as_i64(), one["frequency"].as_i64()), (Some(10), Some(1)));
+    // A new order moves the customer up the recency sort at once.
+    let (_, late) = read(m.get(&format!("/api/v1/customers/{}", ids[2].1)).await).await;
+    order(&m, &late, &unit, &today.to_string(), 5).await;
+    let (_, page) = read(m.get("/api/v1/analytics/rfm/customers?sort=recency_days").await).await;
+    assert_eq!(recencies(&page), vec![1, 10, 100], "an order dated today counts from tomorrow");
+    assert_eq!(page["items"][2]["frequency"].as_i64(), Some(3));
+    order(&m, &late, &unit, &(today - chrono::Duration::days(2)).to_string(), 5).await;
+    let (_, page) = read(m.get("/api/v1/analytics/rfm/customers?sort=recency_days").await).await;
+    assert_eq!(recencies(&page), vec![1, 2, 10]);
+    assert_eq!(page["items"][1]["customer_id"].as_i64(), Some(ids[2].1));
+    assert_eq!(page["items"][1]["frequency"].as_i64(), Some(4));
+}
+
+db_tests!(
+    rfm_scores_and_segments_match_the_hand_computed_fixture,
+    sales_see_the_rfm_of_their_own_customers,
+    todays_stored_scores_sort_and_average_by_recency
+);

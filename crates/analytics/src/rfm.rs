@@ -130,21 +130,35 @@ pub fn ntile5(i: usize, n: usize) -> u8 {
     u8::try_from(bucket + 1).unwrap_or(5).min(5)
 }
 
-fn ranks(inputs: &[RfmInput], key: impl Fn(&RfmInput) -> (i64, i64)) -> Vec<u8> {
-    let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by_key(|&i| key(&inputs[i]));
+/// Each input's NTILE(5) bucket when ordered by `key` and then by customer id. The
+/// inputs come in customer id order (as `score` requires), so the position breaks ties
+/// exactly as the id does and a sort of plain (key, position) pairs suffices.
+fn ranks(inputs: &[RfmInput], key: impl Fn(&RfmInput) -> i64) -> Vec<u8> {
+    let mut order: Vec<(i64, u32)> = inputs.iter().zip(0u32..).map(|(c, i)| (key(c), i)).collect();
+    order.sort_unstable();
     let mut scores = vec![0u8; inputs.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        scores[i] = ntile5(pos, inputs.len());
+    for (pos, &(_, i)) in order.iter().enumerate() {
+        scores[i as usize] = ntile5(pos, inputs.len());
     }
     scores
 }
 
 /// Scores every customer against the others.
 pub fn score(inputs: &[RfmInput]) -> Vec<RfmScore> {
-    let r = ranks(inputs, |c| (-c.recency_days, c.customer_id));
-    let f = ranks(inputs, |c| (c.frequency, c.customer_id));
-    let m = ranks(inputs, |c| (c.monetary_cents, c.customer_id));
+    if !inputs.is_sorted_by_key(|c| c.customer_id) {
+        // Score in id order, then answer in the caller's order.
+        let mut by_id: Vec<usize> = (0..inputs.len()).collect();
+        by_id.sort_by_key(|&i| inputs[i].customer_id);
+        let sorted: Vec<RfmInput> = by_id.iter().map(|&i| inputs[i]).collect();
+        let mut out = vec![None; inputs.len()];
+        for (s, &i) in score(&sorted).into_iter().zip(&by_id) {
+            out[i] = Some(s);
+        }
+        return out.into_iter().flatten().collect();
+    }
+    let r = ranks(inputs, |c| -c.recency_days);
+    let f = ranks(inputs, |c| c.frequency);
+    let m = ranks(inputs, |c| c.monetary_cents);
     inputs
         .iter()
         .enumerate()
@@ -268,6 +282,44 @@ mod tests {
         assert_eq!(sum.iter().map(|x| x.customers).sum::<u64>(), 7);
         let champions = &sum[0];
         assert_eq!((champions.customers, champions.revenue_cents), (1, 2000));
+    }
+
+    #[test]
+    fn scores_do_not_depend_on_the_order_of_the_inputs() {
+        // Many ties on every key, so the id tie-break decides most buckets.
+        let inputs: Vec<RfmInput> = (1..=53)
+            .map(|id| RfmInput {
+                customer_id: id,
+                recency_days: (id * 7) % 5,
+                frequency: (id * 3) % 4,
+                monetary_cents: (id * 11) % 6,
+            })
+            .collect();
+        let sorted = score(&inputs);
+        let mut shuffled = inputs.clone();
+        shuffled.reverse();
+        shuffled.swap(3, 40);
+        let scores = score(&shuffled);
+        assert_eq!(
+            scores.iter().map(|s| s.customer_id).collect::<Vec<_>>(),
+            shuffled.iter().map(|c| c.customer_id).collect::<Vec<_>>()
+        );
+        for s in &scores {
+            assert_eq!(Some(s), sorted.iter().find(|x| x.customer_id == s.customer_id));
+        }
+        // And against a direct NTILE by the full (key, id) order.
+        let mut by_f: Vec<&RfmInput> = inputs.iter().collect();
+        by_f.sort_by_key(|c| (c.frequency, c.customer_id));
+        for (pos, c) in by_f.iter().enumerate() {
+            let got = sorted.iter().find(|x| x.customer_id == c.customer_id).map(|x| x.f);
+            assert_eq!(got, Some(ntile5(pos, inputs.len())));
+        }
+        let mut by_r: Vec<&RfmInput> = inputs.iter().collect();
+        by_r.sort_by_key(|c| (std::cmp::Reverse(c.recency_days), c.customer_id));
+        for (pos, c) in by_r.iter().enumerate() {
+            let got = sorted.iter().find(|x| x.customer_id == c.customer_id).map(|x| x.r);
+            assert_eq!(got, Some(ntile5(pos, inputs.len())));
+        }
     }
 
     #[test]

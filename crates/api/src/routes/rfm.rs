@@ -1,5 +1,6 @@
-//! `/api/v1/analytics/rfm` and a customer's RFM values. They go through the writer (`state.db`),
-//! not the read pool: the stored scores are refreshed first when orders or the day changed.
+//! `/api/v1/analytics/rfm` and a customer's RFM values. They read through the read pool
+//! and hand the writer (`state.db`) along: the stored scores of today are refreshed first
+//! when orders or the day changed.
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path, Query};
@@ -45,7 +46,7 @@ async fn rfm_segments(
     state: Data<AppState>,
     q: Query<AsOfQuery>,
 ) -> Result<Json<Vec<RfmSegment>>, ApiError> {
-    let rows = svc::summary(&state.db, &user.0, q.as_of.unwrap_or_else(today)).await?;
+    let rows = svc::summary(&state.db, &state.read, &user.0, q.as_of.unwrap_or_else(today)).await?;
     Ok(Json(rows.into_iter().map(RfmSegment::from).collect()))
 }
 
@@ -67,7 +68,8 @@ async fn rfm_customers(
         return Err(ApiError::bad_request("numbered pages only"));
     };
     let as_of = q.as_of.unwrap_or_else(today);
-    let p = svc::customers(&state.db, &user.0, as_of, q.segment.as_deref(), q.sort.as_deref(), page, per_page).await?;
+    let query = svc::CustomersQuery { as_of, segment: q.segment.as_deref(), sort: q.sort.as_deref(), page, per_page };
+    let p = svc::customers(&state.db, &state.read, &user.0, &query).await?;
     Ok(Json(RfmCustomerPage {
         items: p.items.into_iter().map(CustomerRfm::from).collect(),
         page,
@@ -92,6 +94,7 @@ async fn customer_rfm(
     id: Path<i64>,
     q: Query<AsOfQuery>,
 ) -> Result<Json<CustomerRfm>, ApiError> {
-    let row = svc::for_customer(&state.db, &user.0, id.into_inner(), q.as_of.unwrap_or_else(today)).await?;
+    let row =
+        svc::for_customer(&state.db, &state.read, &user.0, id.into_inner(), q.as_of.unwrap_or_else(today)).await?;
     row.map(|r| Json(r.into())).ok_or_else(|| ApiError::new("not_found", "the customer has no orders before as_of"))
 }

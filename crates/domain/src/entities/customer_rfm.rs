@@ -6,7 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub customer_id: i64,
     pub first_order_date: Date,
-    pub recency_days: i64,
+    /// Days since 0001-01-01 (CE); recency is the stored `as_of` minus this.
+    pub last_order_day: i64,
     pub frequency: i64,
     pub monetary_cents: i64,
     pub r: i16,

@@ -69,7 +69,31 @@ pub async fn set_state(db: &impl ConnectionTrait, as_of: NaiveDate, version: i64
 /// # Errors
 /// Database failures.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<rfm::Model>, DbErr> {
-    rfm::Entity::find().order_by_asc(rfm::Column::CustomerId).all(db).await
+    type Row = (i64, NaiveDate, i64, i64, i64, i16, i16, i16, String);
+    let columns =
+        ["customer_id", "first_order_date", "last_order_day", "frequency", "monetary_cents", "r", "f", "m", "segment"];
+    let mut out = Vec::new();
+    crate::repo::scan::by_key(
+        db,
+        "customer_rfm",
+        &columns,
+        |r: &Row| r.0,
+        |(customer_id, first_order_date, last_order_day, frequency, monetary_cents, r, f, m, segment): Row| {
+            out.push(rfm::Model {
+                customer_id,
+                first_order_date,
+                last_order_day,
+                frequency,
+                monetary_cents,
+                r,
+                f,
+                m,
+                segment,
+            })
+        },
+    )
+    .await?;
+    Ok(out)
 }
 
 /// Deletes the rows of these customers (`None`: every row).
@@ -137,7 +161,7 @@ pub fn score_condition(ranges: &ScoreRanges) -> Condition {
     scored(cond)
 }
 
-/// Sums per segment: (segment, customers, Σ recency days, Σ frequency, Σ monetary cents).
+/// Sums per segment: (segment, customers, Σ last order day, Σ frequency, Σ monetary cents).
 ///
 /// # Errors
 /// Database failures.
@@ -147,7 +171,7 @@ pub async fn segment_sums(db: &impl ConnectionTrait) -> Result<Vec<(String, i64,
         .select_only()
         .column(rfm::Column::Segment)
         .column_as(rfm::Column::CustomerId.count(), "n")
-        .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::RecencyDays), backend), "recency")
+        .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::LastOrderDay), backend), "last_order_day")
         .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::Frequency), backend), "frequency")
         .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::MonetaryCents), backend), "monetary")
         .group_by(rfm::Column::Segment)

@@ -17,6 +17,7 @@ pub mod product_pairs;
 pub mod products;
 pub mod quotes;
 pub mod sales_rollups;
+pub mod scan;
 pub mod segments;
 pub mod service_requests;
 pub mod settings;

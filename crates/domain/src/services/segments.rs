@@ -113,7 +113,7 @@ pub async fn check_filter(db: &impl ConnectionTrait, f: SegmentFilter) -> Result
 /// Database failures.
 pub async fn members_condition(db: &DatabaseConnection, f: &CheckedFilter) -> Result<Condition> {
     let rfm = if f.filter.uses_rfm() {
-        crate::services::rfm::ensure_fresh(db, crate::time::now().date()).await?;
+        crate::services::rfm::ensure_fresh(db, db, crate::time::now().date()).await?;
         let mut c = Condition::all();
         if let Some(s) = &f.filter.rfm_segment {
             c = c.add(rfm_condition(s)?);

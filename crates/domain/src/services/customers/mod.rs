@@ -300,7 +300,7 @@ pub async fn list(
     let keys = crate::list::parse_sort(sort, repo::SORT_FIELDS, repo::DEFAULT_SORT)?;
     check_filter(filter)?;
     if filter.rfm_segment.is_some() {
-        crate::services::rfm::ensure_fresh(db, today()).await?;
+        crate::services::rfm::ensure_fresh(db, db, today()).await?;
     }
     let (rows, total, next) = repo::list(db, filter, actor.owner_filter(scope), &keys, paging).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

@@ -6,7 +6,8 @@
 //! are recomputed from their orders, so the result is exact for any `as_of`.
 //!
 //! For `as_of` = today the endpoints read the persisted scores (`customer_rfm`),
-//! refreshed first when stale (see [`ensure_fresh`]); other dates are computed.
+//! refreshed first when stale (see [`ensure_fresh`]); other dates are computed from the
+//! read connections (`read`; on PostgreSQL and MySQL the writer's own pool).
 
 use std::collections::HashMap;
 
@@ -48,10 +49,19 @@ pub struct CustomerRfm {
     pub amount: Decimal,
 }
 
+/// Every scored customer in customer id order: values, scores and first order dates.
 pub(crate) struct Computed {
     pub(crate) inputs: Vec<RfmInput>,
     pub(crate) scores: Vec<RfmScore>,
-    pub(crate) first: HashMap<i64, NaiveDate>,
+    pub(crate) first: Vec<NaiveDate>,
+}
+
+impl Computed {
+    /// The first order date of a scored customer.
+    pub(crate) fn first_of(&self, customer_id: i64) -> Option<NaiveDate> {
+        let i = self.inputs.binary_search_by_key(&customer_id, |c| c.customer_id).ok()?;
+        self.first.get(i).copied()
+    }
 }
 
 pub(crate) async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
@@ -79,7 +89,7 @@ pub(crate) async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Resu
         })
         .collect();
     let scores = rfm::score(&inputs);
-    Ok(Computed { first: rows.into_iter().map(|(id, first, ..)| (id, first)).collect(), inputs, scores })
+    Ok(Computed { first: rows.into_iter().map(|(_, first, ..)| first).collect(), inputs, scores })
 }
 
 /// A segment's size and value.
@@ -113,12 +123,17 @@ impl From<SegmentSummary> for Summary {
 ///
 /// # Errors
 /// `Forbidden`, database failures.
-pub async fn summary(db: &DatabaseConnection, actor: &Actor, as_of: NaiveDate) -> Result<Vec<Summary>> {
+pub async fn summary(
+    db: &DatabaseConnection,
+    read: &DatabaseConnection,
+    actor: &Actor,
+    as_of: NaiveDate,
+) -> Result<Vec<Summary>> {
     actor.require(Action::AnalyticsRead)?;
     if as_of == crate::time::today() {
-        return stored::summary(db, as_of).await;
+        return stored::summary(db, read, as_of).await;
     }
-    let c = compute(db, as_of).await?;
+    let c = compute(read, as_of).await?;
     Ok(rfm::summary(&c.inputs, &c.scores).into_iter().map(Summary::from).collect())
 }
 
@@ -154,7 +169,7 @@ async fn with_names(
         .into_iter()
         .map(|(i, s)| {
             let (name, email) = names.remove(&i.customer_id).unwrap_or_default();
-            let first = c.first.get(&i.customer_id).copied().unwrap_or(as_of);
+            let first = c.first_of(i.customer_id).unwrap_or(as_of);
             build(i, s, first, name, email, as_of)
         })
         .collect())
@@ -197,6 +212,19 @@ pub fn parse_segment(field: &str, s: &str) -> Result<Segment> {
     })
 }
 
+/// What a page of per-customer rows asks for.
+#[derive(Clone, Copy, Debug)]
+pub struct CustomersQuery<'a> {
+    pub as_of: NaiveDate,
+    /// A segment's API name.
+    pub segment: Option<&'a str>,
+    /// Comma list of [`SORT_FIELDS`], `-` for descending.
+    pub sort: Option<&'a str>,
+    /// From 1.
+    pub page: u64,
+    pub per_page: u64,
+}
+
 /// Per-customer RFM rows, optionally of one segment, sorted and paged. Sales users see
 /// their own customers (scored against everyone).
 ///
@@ -204,19 +232,18 @@ pub fn parse_segment(field: &str, s: &str) -> Result<Segment> {
 /// `Forbidden`, `Invalid` (segment, sort, paging), database failures.
 pub async fn customers(
     db: &DatabaseConnection,
+    read: &DatabaseConnection,
     actor: &Actor,
-    as_of: NaiveDate,
-    segment: Option<&str>,
-    sort: Option<&str>,
-    page: u64,
-    per_page: u64,
+    q: &CustomersQuery<'_>,
 ) -> Result<Page<CustomerRfm>> {
     let scope = actor.require(Action::AnalyticsRead)?;
-    let seg = segment.map(|s| parse_segment("segment", s)).transpose()?;
-    let keys = parse_sort(sort, SORT_FIELDS, SortKey { field: "monetary", desc: true })?;
+    let seg = q.segment.map(|s| parse_segment("segment", s)).transpose()?;
+    let keys = parse_sort(q.sort, SORT_FIELDS, SortKey { field: "monetary", desc: true })?;
+    let CustomersQuery { as_of, page, per_page, .. } = *q;
     if as_of == crate::time::today() {
-        return stored::customers(db, actor.owner_filter(scope), as_of, seg, &keys, page, per_page).await;
+        return stored::customers(db, read, actor.owner_filter(scope), as_of, seg, &keys, (page, per_page)).await;
     }
+    let db = read;
     let c = compute(db, as_of).await?;
     let own: Option<std::collections::HashSet<i64>> = match actor.owner_filter(scope) {
         None => None,
@@ -264,15 +291,17 @@ pub async fn customers(
 /// `Forbidden`, `NotFound` (customer not visible), database failures.
 pub async fn for_customer(
     db: &DatabaseConnection,
+    read: &DatabaseConnection,
     actor: &Actor,
     id: i64,
     as_of: NaiveDate,
 ) -> Result<Option<CustomerRfm>> {
     actor.require(Action::AnalyticsRead)?;
-    crate::services::customers::get(db, actor, id).await?;
+    crate::services::customers::get(read, actor, id).await?;
     if as_of == crate::time::today() {
-        return stored::for_customer(db, id, as_of).await;
+        return stored::for_customer(db, read, id, as_of).await;
     }
+    let db = read;
     let c = compute(db, as_of).await?;
     let rows = rows_of(&c, |s| s.customer_id == id);
     Ok(with_names(db, &c, rows, as_of).await?.pop())

@@ -1,49 +1,50 @@
 //! The persisted scores of `as_of` = today: refreshed when stale, read with plain
 //! queries (a segment summary is one `GROUP BY`, a page is one indexed page).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rapport_analytics::rfm::{RfmInput, RfmScore, Segment};
-use sea_orm::DatabaseConnection;
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, IsolationLevel, TransactionTrait,
+};
 
-use super::{CustomerRfm, Summary, build, compute};
+use super::{Computed, CustomerRfm, Summary, build, compute};
 use crate::entities::customer_rfm as rfm;
 use crate::error::{DomainError, Result};
 use crate::list::{Page, SortKey};
 use crate::money::from_cents;
 use crate::repo::{counters, customer_rfm as repo};
 
-/// Brings the persisted scores up to `today` when they are stale: another day, or
-/// orders changed since the last refresh. The scores are relative to every customer,
-/// so a refresh recomputes them all (from the per-customer aggregates), but writes only
-/// the rows that differ — after an order on the same day, the customer who ordered and
-/// the few who crossed a bucket boundary; on a new day every recency moves, so the
-/// table is rewritten in multi-row inserts. Concurrent refreshes queue on one counter
-/// row and the later ones find the table fresh.
-///
-/// # Errors
-/// Database failures.
-pub async fn ensure_fresh(db: &DatabaseConnection, today: NaiveDate) -> Result<()> {
+/// One refresh at a time in this process: readers that find the scores stale while
+/// another refreshes them wait for it and then find them fresh, instead of each scoring
+/// every customer again.
+static REFRESHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Whether the stored scores are those of `today` and of the current orders.
+async fn is_fresh(db: &impl ConnectionTrait, today: NaiveDate) -> Result<bool> {
     let version = repo::orders_version(db).await?;
-    if repo::state(db).await? == Some((today, version)) {
-        return Ok(());
-    }
-    let txn = crate::repo::begin_read_committed(db).await?;
-    counters::next(&txn, repo::REFRESH_LOCK).await?;
-    let version = repo::orders_version(&txn).await?;
-    let state = repo::state(&txn).await?;
-    if state == Some((today, version)) {
-        txn.commit().await?;
-        return Ok(());
-    }
-    let c = compute(&txn, today).await?;
-    let fresh: Vec<rfm::Model> = c
-        .inputs
+    Ok(repo::state(db).await? == Some((today, version)))
+}
+
+/// A read-only transaction that sees one snapshot throughout (SQLite's and MySQL's
+/// default; PostgreSQL's read committed would see each statement's own).
+async fn snapshot(read: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    Ok(match read.get_database_backend() {
+        DbBackend::Sqlite => read.begin().await?,
+        _ => read.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?,
+    })
+}
+
+/// The stored rows for the computed scores at `today`, by customer id.
+pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<rfm::Model> {
+    let day = i64::from(today.num_days_from_ce());
+    c.inputs
         .iter()
         .zip(&c.scores)
-        .map(|(i, s)| rfm::Model {
+        .zip(&c.first)
+        .map(|((i, s), first)| rfm::Model {
             customer_id: i.customer_id,
-            first_order_date: c.first.get(&i.customer_id).copied().unwrap_or(today),
-            recency_days: i.recency_days,
+            first_order_date: *first,
+            last_order_day: day - i.recency_days,
             frequency: i.frequency,
             monetary_cents: i.monetary_cents,
             r: i16::from(s.r),
@@ -51,44 +52,89 @@ pub async fn ensure_fresh(db: &DatabaseConnection, today: NaiveDate) -> Result<(
             m: i16::from(s.m),
             segment: s.segment.as_str().to_owned(),
         })
-        .collect();
-    if state.is_some_and(|(d, _)| d == today) {
-        // Same day: write the difference (both lists are in customer id order).
-        let old = repo::all(&txn).await?;
-        let (mut gone, mut changed) = (Vec::new(), Vec::new());
-        let (mut i, mut j) = (0, 0);
-        while i < old.len() || j < fresh.len() {
-            match (old.get(i), fresh.get(j)) {
-                (Some(o), Some(n)) if o.customer_id == n.customer_id => {
-                    if o != n {
-                        gone.push(o.customer_id);
-                        changed.push(n.clone());
-                    }
-                    i += 1;
-                    j += 1;
-                }
-                (Some(o), Some(n)) if o.customer_id < n.customer_id => {
-                    gone.push(o.customer_id);
-                    i += 1;
-                }
-                (Some(o), None) => {
-                    gone.push(o.customer_id);
-                    i += 1;
-                }
-                (_, Some(n)) => {
-                    changed.push(n.clone());
-                    j += 1;
-                }
-                (None, None) => break,
+        .collect()
+}
+
+/// What turns `old` into `fresh` (both in customer id order): the customers whose rows
+/// go, and the rows to insert.
+pub(super) fn difference(old: &[rfm::Model], fresh: Vec<rfm::Model>) -> (Vec<i64>, Vec<rfm::Model>) {
+    let (mut gone, mut changed) = (Vec::new(), Vec::new());
+    let mut old = old.iter().peekable();
+    for n in fresh {
+        while let Some(o) = old.next_if(|o| o.customer_id < n.customer_id) {
+            gone.push(o.customer_id);
+        }
+        match old.next_if(|o| o.customer_id == n.customer_id) {
+            Some(o) if *o == n => {}
+            Some(o) => {
+                gone.push(o.customer_id);
+                changed.push(n);
             }
+            None => changed.push(n),
+        }
+    }
+    gone.extend(old.map(|o| o.customer_id));
+    (gone, changed)
+}
+
+/// Brings the persisted scores up to `today` when they are stale: another day, or
+/// orders changed since the last refresh.
+///
+/// The scores are relative to every customer, so a refresh scores them all again (from
+/// the per-customer aggregates), reading from a snapshot of `read` so that writers do
+/// not wait meanwhile. It then writes, in one short transaction on `db`, only the rows
+/// that differ: the customers whose orders changed and those who crossed a bucket
+/// boundary. The table keeps the day of the last order rather than the recency, so a
+/// new day alone changes few rows too.
+///
+/// The write goes through only if the table is still the one the snapshot read; when
+/// another instance refreshed in between, the refresh starts again, and the third time
+/// it scores inside the writing transaction itself.
+///
+/// # Errors
+/// Database failures.
+pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, today: NaiveDate) -> Result<()> {
+    if is_fresh(read, today).await? {
+        return Ok(());
+    }
+    let _one = REFRESHING.lock().await;
+    for _ in 0..2 {
+        if is_fresh(read, today).await? {
+            return Ok(());
+        }
+        let snap = snapshot(read).await?;
+        let state = repo::state(&snap).await?;
+        let version = repo::orders_version(&snap).await?;
+        let fresh = rows_of(&compute(&snap, today).await?, today);
+        let old = repo::all(&snap).await?;
+        snap.commit().await?;
+        let (gone, changed) = difference(&old, fresh);
+        drop(old);
+
+        let txn = crate::repo::begin_read_committed(db).await?;
+        counters::next(&txn, repo::REFRESH_LOCK).await?;
+        if repo::state(&txn).await? != state {
+            txn.rollback().await?;
+            continue;
         }
         repo::delete(&txn, Some(&gone)).await?;
         repo::insert(&txn, &changed).await?;
-    } else {
-        repo::delete(&txn, None).await?;
-        repo::insert(&txn, &fresh).await?;
+        repo::set_state(&txn, today, version).await?;
+        txn.commit().await?;
+        return Ok(());
     }
-    repo::set_state(&txn, today, version).await?;
+    // Refreshes of other instances kept overtaking this one: score under the lock.
+    let txn = crate::repo::begin_read_committed(db).await?;
+    counters::next(&txn, repo::REFRESH_LOCK).await?;
+    let version = repo::orders_version(&txn).await?;
+    if repo::state(&txn).await? != Some((today, version)) {
+        let fresh = rows_of(&compute(&txn, today).await?, today);
+        let old = repo::all(&txn).await?;
+        let (gone, changed) = difference(&old, fresh);
+        repo::delete(&txn, Some(&gone)).await?;
+        repo::insert(&txn, &changed).await?;
+        repo::set_state(&txn, today, version).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -99,7 +145,7 @@ fn to_row(m: rfm::Model, name: String, email: Option<String>, as_of: NaiveDate) 
     let score = |v: i16| u8::try_from(v).unwrap_or(0);
     let input = RfmInput {
         customer_id: m.customer_id,
-        recency_days: m.recency_days,
+        recency_days: i64::from(as_of.num_days_from_ce()) - m.last_order_day,
         frequency: m.frequency,
         monetary_cents: m.monetary_cents,
     };
@@ -109,15 +155,22 @@ fn to_row(m: rfm::Model, name: String, email: Option<String>, as_of: NaiveDate) 
 
 /// The segment summary from the stored scores (the same figures as
 /// `rapport_analytics::rfm::summary`: integer sums, divided once).
-pub(super) async fn summary(db: &DatabaseConnection, today: NaiveDate) -> Result<Vec<Summary>> {
-    ensure_fresh(db, today).await?;
-    let sums = repo::segment_sums(db).await?;
+pub(super) async fn summary(
+    db: &DatabaseConnection,
+    read: &DatabaseConnection,
+    today: NaiveDate,
+) -> Result<Vec<Summary>> {
+    ensure_fresh(db, read, today).await?;
+    let sums = repo::segment_sums(read).await?;
+    let day = i64::from(today.num_days_from_ce());
     let total = sums.iter().map(|s| s.1).sum::<i64>().max(1) as f64;
     Ok(Segment::ALL
         .into_iter()
         .map(|seg| {
-            let (n, rec, freq, mon) =
+            let (n, last, freq, mon) =
                 sums.iter().find(|s| s.0 == seg.as_str()).map_or((0, 0, 0, 0), |s| (s.1, s.2, s.3, s.4));
+            // Σ recency = Σ (today − last order day).
+            let rec = n * day - last;
             let mean = |v: i64| if n == 0 { 0.0 } else { v as f64 / n as f64 };
             Summary {
                 segment: seg.as_str(),
@@ -135,19 +188,20 @@ pub(super) async fn summary(db: &DatabaseConnection, today: NaiveDate) -> Result
 /// A page of stored rows.
 pub(super) async fn customers(
     db: &DatabaseConnection,
+    read: &DatabaseConnection,
     owner: Option<i64>,
     today: NaiveDate,
     segment: Option<Segment>,
     keys: &[SortKey],
-    page: u64,
-    per_page: u64,
+    (page, per_page): (u64, u64),
 ) -> Result<Page<CustomerRfm>> {
-    ensure_fresh(db, today).await?;
+    ensure_fresh(db, read, today).await?;
     let order: Vec<(rfm::Column, bool)> = keys
         .iter()
         .map(|k| {
             let col = match k.field {
-                "recency_days" => rfm::Column::RecencyDays,
+                // Most recent first is the latest last order first.
+                "recency_days" => return (rfm::Column::LastOrderDay, !k.desc),
                 "frequency" => rfm::Column::Frequency,
                 "monetary" => rfm::Column::MonetaryCents,
                 "r_score" => rfm::Column::R,
@@ -158,16 +212,21 @@ pub(super) async fn customers(
             (col, k.desc)
         })
         .collect();
-    let (rows, total) = repo::page(db, segment, owner, &order, (page - 1) * per_page, per_page).await?;
+    let (rows, total) = repo::page(read, segment, owner, &order, (page - 1) * per_page, per_page).await?;
     let items = rows.into_iter().map(|(m, n, e)| to_row(m, n, e, today)).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, page: Some(page), per_page, total: Some(total), total_capped: false, next_cursor: None })
 }
 
 /// One customer's stored row.
-pub(super) async fn for_customer(db: &DatabaseConnection, id: i64, today: NaiveDate) -> Result<Option<CustomerRfm>> {
-    ensure_fresh(db, today).await?;
-    let Some(m) = repo::find(db, id).await? else { return Ok(None) };
-    let c = crate::repo::customers::find_live(db, id).await?;
+pub(super) async fn for_customer(
+    db: &DatabaseConnection,
+    read: &DatabaseConnection,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Option<CustomerRfm>> {
+    ensure_fresh(db, read, today).await?;
+    let Some(m) = repo::find(read, id).await? else { return Ok(None) };
+    let c = crate::repo::customers::find_live(read, id).await?;
     let (name, email) = c.map(|c| (c.name, c.email)).unwrap_or_default();
     to_row(m, name, email, today).map(Some)
 }

@@ -14,12 +14,13 @@ use crate::services::quotes::lines::NewLine;
 use crate::services::seed::{SeedOptions, seed};
 
 async fn stored_equals_computed(db: &DatabaseConnection, today: NaiveDate) -> Computed {
-    ensure_fresh(db, today).await.expect("refresh");
+    ensure_fresh(db, db, today).await.expect("refresh");
     let c = compute(db, today).await.expect("compute");
     let stored = crate::repo::customer_rfm::all(db).await.expect("stored");
     assert_eq!(stored.len(), c.inputs.len());
     for ((row, i), s) in stored.iter().zip(&c.inputs).zip(&c.scores) {
-        let got = (row.customer_id, row.recency_days, row.frequency, row.monetary_cents);
+        let recency = i64::from(chrono::Datelike::num_days_from_ce(&today)) - row.last_order_day;
+        let got = (row.customer_id, recency, row.frequency, row.monetary_cents);
         assert_eq!(got, (i.customer_id, i.recency_days, i.frequency, i.monetary_cents));
         assert_eq!((row.r, row.f, row.m), (i16::from(s.r), i16::from(s.f), i16::from(s.m)));
         assert_eq!(row.segment, s.segment.as_str());
@@ -83,4 +84,39 @@ async fn stored_scores_follow_orders_and_days_and_conditions_select_them() {
     assert_eq!(ids(&db, score_condition(&ScoreRanges::default())).await, scored(&|_| true));
     let rows = customer_rfm::Entity::find().all(&db).await.expect("rows");
     assert_eq!(rows.len(), c.scores.len());
+
+    // With no orders between two days, the stored rows of the later day are the same
+    // rows (the table keeps the last order's day, not the recency): a new day alone
+    // rewrites nothing.
+    let later = today + chrono::Duration::days(100);
+    let next = later + chrono::Duration::days(1);
+    let a = stored::rows_of(&compute(&db, later).await.expect("compute"), later);
+    let b = stored::rows_of(&compute(&db, next).await.expect("compute"), next);
+    assert_eq!(a.len(), rows.len());
+    let (gone, changed) = stored::difference(&a, b);
+    assert!(gone.is_empty() && changed.is_empty(), "{} gone, {} changed", gone.len(), changed.len());
+}
+
+#[test]
+fn the_difference_deletes_and_inserts_exactly_what_changed() {
+    let row = |id: i64, f: i64| customer_rfm::Model {
+        customer_id: id,
+        first_order_date: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+        last_order_day: 700_000,
+        frequency: f,
+        monetary_cents: 100,
+        r: 1,
+        f: 1,
+        m: 1,
+        segment: "lost".into(),
+    };
+    let old = vec![row(1, 1), row(2, 1), row(4, 1), row(6, 1), row(9, 1)];
+    let fresh = vec![row(2, 1), row(3, 1), row(4, 2), row(6, 1), row(10, 1)];
+    let (gone, changed) = stored::difference(&old, fresh);
+    assert_eq!(gone, vec![1, 4, 9]);
+    assert_eq!(changed.iter().map(|r| (r.customer_id, r.frequency)).collect::<Vec<_>>(), vec![(3, 1), (4, 2), (10, 1)]);
+    let (gone, changed) = stored::difference(&[], vec![row(1, 1)]);
+    assert!(gone.is_empty() && changed.len() == 1);
+    let (gone, changed) = stored::difference(&old, Vec::new());
+    assert_eq!((gone.len(), changed.len()), (5, 0));
 }

@@ -1,0 +1,80 @@
+//! The stored RFM scores keep the day of the last order (`last_order_day`, days since
+//! 0001-01-01 CE) instead of the recency in days. Recency is the stored `as_of` minus
+//! that day, and ordering by recency descending is ordering by the day ascending, which
+//! does not move when the day does: a refresh on a new day rewrites only the customers
+//! whose orders or scores changed, not every row.
+//!
+//! The table is derived data: it is recreated empty and the refresh state reset, so the
+//! first read refills it.
+
+use sea_orm_migration::prelude::*;
+
+use crate::util::{create_table, index, string};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Customers {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum CustomerRfm {
+    Table,
+    CustomerId,
+    FirstOrderDate,
+    LastOrderDay,
+    RecencyDays,
+    Frequency,
+    MonetaryCents,
+    R,
+    F,
+    M,
+    Segment,
+}
+
+async fn recreate(m: &SchemaManager<'_>, last: CustomerRfm) -> Result<(), DbErr> {
+    m.drop_table(Table::drop().table(CustomerRfm::Table).to_owned()).await?;
+    create_table(
+        m,
+        Table::create()
+            .table(CustomerRfm::Table)
+            .col(ColumnDef::new(CustomerRfm::CustomerId).big_integer().not_null().primary_key())
+            .col(ColumnDef::new(CustomerRfm::FirstOrderDate).date().not_null())
+            .col(ColumnDef::new(last).big_integer().not_null())
+            .col(ColumnDef::new(CustomerRfm::Frequency).big_integer().not_null())
+            .col(ColumnDef::new(CustomerRfm::MonetaryCents).big_integer().not_null())
+            .col(ColumnDef::new(CustomerRfm::R).small_integer().not_null())
+            .col(ColumnDef::new(CustomerRfm::F).small_integer().not_null())
+            .col(ColumnDef::new(CustomerRfm::M).small_integer().not_null())
+            .col(string(CustomerRfm::Segment, 32).not_null())
+            .foreign_key(
+                ForeignKey::create()
+                    .from(CustomerRfm::Table, CustomerRfm::CustomerId)
+                    .to(Customers::Table, Customers::Id)
+                    .on_delete(ForeignKeyAction::Cascade),
+            )
+            .to_owned(),
+    )
+    .await?;
+    m.create_index(index(CustomerRfm::Table, "idx_customer_rfm_segment", &["segment", "customer_id"])).await?;
+    m.create_index(index(CustomerRfm::Table, "idx_customer_rfm_scores", &["r", "f", "m"])).await?;
+    // Stale: the next read refills the table.
+    m.get_connection()
+        .execute_unprepared("DELETE FROM counters WHERE name IN ('rfm:as_of', 'rfm:orders_version')")
+        .await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        recreate(m, CustomerRfm::LastOrderDay).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        recreate(m, CustomerRfm::RecencyDays).await
+    }
+}
