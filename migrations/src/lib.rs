@@ -21,6 +21,7 @@ mod m20261206_000016_customer_sort_indexes;
 mod m20261206_000017_sales_monthly_status;
 mod m20261206_000018_service_glance_index;
 mod m20261206_000019_customer_rfm_last_order_day;
+mod m20261206_000020_opportunity_dashboard_indexes;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_sales_monthly_status::Migration),
             Box::new(m20261206_000018_service_glance_index::Migration),
             Box::new(m20261206_000019_customer_rfm_last_order_day::Migration),
+            Box::new(m20261206_000020_opportunity_dashboard_indexes::Migration),
         ]
     }
 }

@@ -4,8 +4,12 @@
 //! does not move when the day does: a refresh on a new day rewrites only the customers
 //! whose orders or scores changed, not every row.
 //!
-//! The table is derived data: it is recreated empty and the refresh state reset, so the
-//! first read refills it.
+//! Each segment's size and sums are kept beside the scores (`customer_rfm_segments`,
+//! written by the same refresh), so that the segment summary reads eleven rows instead
+//! of grouping a row per customer (0.36 s at a million customers on SQLite).
+//!
+//! The tables are derived data: recreated empty with the refresh state reset, so the
+//! first read refills them.
 
 use sea_orm_migration::prelude::*;
 
@@ -18,6 +22,16 @@ pub struct Migration;
 enum Customers {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum CustomerRfmSegments {
+    Table,
+    Segment,
+    Customers,
+    LastOrderDaySum,
+    FrequencySum,
+    MonetaryCentsSum,
 }
 
 #[derive(DeriveIden)]
@@ -71,10 +85,24 @@ async fn recreate(m: &SchemaManager<'_>, last: CustomerRfm) -> Result<(), DbErr>
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        recreate(m, CustomerRfm::LastOrderDay).await
+        recreate(m, CustomerRfm::LastOrderDay).await?;
+        let sum = |c: CustomerRfmSegments| ColumnDef::new(c).big_integer().not_null().to_owned();
+        create_table(
+            m,
+            Table::create()
+                .table(CustomerRfmSegments::Table)
+                .col(string(CustomerRfmSegments::Segment, 32).not_null().primary_key())
+                .col(sum(CustomerRfmSegments::Customers))
+                .col(sum(CustomerRfmSegments::LastOrderDaySum))
+                .col(sum(CustomerRfmSegments::FrequencySum))
+                .col(sum(CustomerRfmSegments::MonetaryCentsSum))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(CustomerRfmSegments::Table).to_owned()).await?;
         recreate(m, CustomerRfm::RecencyDays).await
     }
 }

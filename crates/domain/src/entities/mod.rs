@@ -12,6 +12,7 @@ pub mod customer_order_stats;
 pub mod customer_product;
 pub mod customer_product_pair;
 pub mod customer_rfm;
+pub mod customer_rfm_segment;
 pub mod customer_tag;
 pub mod idempotency_key;
 pub mod lead;

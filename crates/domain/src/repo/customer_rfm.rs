@@ -6,6 +6,7 @@
 //! seed) bumps the `orders:changes` counter with [`orders_changed`]; the scores are
 //! stale when that counter or the day moved on (`services::rfm::ensure_fresh`).
 
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ use rapport_analytics::rfm::Segment;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entities::{customer, customer_rfm as rfm};
+use crate::entities::{customer, customer_rfm as rfm, customer_rfm_segment as seg};
 use crate::repo::counters;
 
 /// Bumped in every transaction that changes orders.
@@ -161,23 +162,60 @@ pub fn score_condition(ranges: &ScoreRanges) -> Condition {
     scored(cond)
 }
 
-/// Sums per segment: (segment, customers, Σ last order day, Σ frequency, Σ monetary cents).
+/// One segment's size and sums over the stored scores.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SegmentSums {
+    pub customers: i64,
+    /// Σ last order day (days since 0001-01-01 CE).
+    pub last_order_day: i64,
+    pub frequency: i64,
+    pub monetary_cents: i64,
+}
+
+/// Each segment's sums over these rows, keyed by segment name.
+pub fn sums_of(rows: &[rfm::Model]) -> BTreeMap<String, SegmentSums> {
+    let mut out = BTreeMap::<String, SegmentSums>::new();
+    for r in rows {
+        if !out.contains_key(&r.segment) {
+            out.insert(r.segment.clone(), SegmentSums::default());
+        }
+        let s = out.get_mut(&r.segment).expect("inserted above");
+        s.customers += 1;
+        s.last_order_day += r.last_order_day;
+        s.frequency += r.frequency;
+        s.monetary_cents += r.monetary_cents;
+    }
+    out
+}
+
+/// Replaces the stored segment sums.
 ///
 /// # Errors
 /// Database failures.
-pub async fn segment_sums(db: &impl ConnectionTrait) -> Result<Vec<(String, i64, i64, i64, i64)>, DbErr> {
-    let backend = db.get_database_backend();
-    rfm::Entity::find()
-        .select_only()
-        .column(rfm::Column::Segment)
-        .column_as(rfm::Column::CustomerId.count(), "n")
-        .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::LastOrderDay), backend), "last_order_day")
-        .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::Frequency), backend), "frequency")
-        .column_as(crate::repo::sum_i64(Expr::col(rfm::Column::MonetaryCents), backend), "monetary")
-        .group_by(rfm::Column::Segment)
-        .into_tuple()
-        .all(db)
-        .await
+pub async fn set_segment_sums(db: &impl ConnectionTrait, sums: &BTreeMap<String, SegmentSums>) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    seg::Entity::delete_many().exec(db).await?;
+    if sums.is_empty() {
+        return Ok(());
+    }
+    seg::Entity::insert_many(sums.iter().map(|(name, s)| seg::ActiveModel {
+        segment: Set(name.clone()),
+        customers: Set(s.customers),
+        last_order_day_sum: Set(s.last_order_day),
+        frequency_sum: Set(s.frequency),
+        monetary_cents_sum: Set(s.monetary_cents),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The stored segment sums (segments without customers have no row).
+///
+/// # Errors
+/// Database failures.
+pub async fn segment_sums(db: &impl ConnectionTrait) -> Result<Vec<seg::Model>, DbErr> {
+    seg::Entity::find().all(db).await
 }
 
 /// One page of stored rows with the customer's name and email: optionally one segment

@@ -3,7 +3,7 @@
 //! Order figures come from the monthly rollups (`repo::sales_rollups`); the database
 //! groups and sums the rest, Rust only shapes the rows.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
@@ -137,6 +137,65 @@ pub(crate) async fn product_names(
     Ok(out)
 }
 
+/// Revenue by month and the five best-selling products (that still exist), from the
+/// monthly rollups.
+async fn sales(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    owner: Option<i64>,
+) -> Result<(Vec<MonthRevenue>, Vec<TopProduct>)> {
+    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
+    let revenue_by_month = facts
+        .by_month
+        .iter()
+        .map(|(month, (cents, n))| MonthRevenue { month: month.clone(), revenue: from_cents(*cents), orders: *n })
+        .collect();
+    let names = product_names(db, facts.by_product.keys().copied()).await?;
+    let mut products: Vec<(i64, &(i64, i64, i64))> =
+        facts.by_product.iter().filter(|(id, _)| names.contains_key(id)).map(|(id, v)| (*id, v)).collect();
+    products.sort_by_key(|(id, v)| (std::cmp::Reverse(v.0), *id));
+    let top_products = products
+        .into_iter()
+        .take(5)
+        .map(|(id, (cents, milli, _))| TopProduct {
+            product_id: id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            revenue: from_cents(*cents),
+            quantity: crate::money::from_milli(*milli),
+        })
+        .collect();
+    Ok((revenue_by_month, top_products))
+}
+
+/// Won against lost among the opportunities closed in `[from, to)`.
+async fn win_rate(
+    db: &impl ConnectionTrait,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    owner: Option<i64>,
+) -> Result<WinRate> {
+    let mut q = Query::select();
+    q.column((opportunity::Entity, opportunity::Column::Stage))
+        .expr_as(Func::count(Expr::col((opportunity::Entity, opportunity::Column::Id))), Alias::new("n"))
+        .from(opportunity::Entity)
+        .and_where(Expr::col((opportunity::Entity, opportunity::Column::DeletedAt)).is_null())
+        .and_where(Expr::col((opportunity::Entity, opportunity::Column::Stage)).is_in(["won", "lost"]))
+        .and_where(Expr::col((opportunity::Entity, opportunity::Column::ClosedAt)).gte(from))
+        .and_where(Expr::col((opportunity::Entity, opportunity::Column::ClosedAt)).lt(to))
+        .add_group_by([Expr::col((opportunity::Entity, opportunity::Column::Stage))]);
+    if let Some(o) = owner {
+        q.and_where(Expr::col((opportunity::Entity, opportunity::Column::OwnerId)).eq(o));
+    }
+    let (mut won, mut lost) = (0, 0);
+    for r in rows(db, &q).await? {
+        let stage: String = r.try_get("", "stage")?;
+        let n: i64 = r.try_get("", "n")?;
+        if stage == "won" { won = n } else { lost = n }
+    }
+    Ok(WinRate { won, lost, rate: (won + lost > 0).then(|| won as f64 / (won + lost) as f64) })
+}
+
 /// The default period: the last twelve months including the current one.
 pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
@@ -157,85 +216,38 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &Actor, from: NaiveDate
         return Err(DomainError::invalid("from", "the period may span at most ten years"));
     }
     let owner = actor.owner_filter(scope);
-
-    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
-    let revenue_by_month = facts
-        .by_month
-        .iter()
-        .map(|(month, (cents, n))| MonthRevenue { month: month.clone(), revenue: from_cents(*cents), orders: *n })
-        .collect();
-
-    let new_customers_by_month = new_customers_by_month(db, from, to, owner).await?;
-
-    let mut q = Query::select();
-    q.column((opportunity::Entity, opportunity::Column::Stage))
-        .expr_as(Func::count(Expr::col((opportunity::Entity, opportunity::Column::Id))), Alias::new("n"))
-        .from(opportunity::Entity)
-        .and_where(Expr::col((opportunity::Entity, opportunity::Column::DeletedAt)).is_null())
-        .and_where(Expr::col((opportunity::Entity, opportunity::Column::Stage)).is_in(["won", "lost"]))
-        .and_where(Expr::col((opportunity::Entity, opportunity::Column::ClosedAt)).gte(from.and_hms_opt(0, 0, 0)))
-        .and_where(Expr::col((opportunity::Entity, opportunity::Column::ClosedAt)).lt(to.and_hms_opt(0, 0, 0)))
-        .add_group_by([Expr::col((opportunity::Entity, opportunity::Column::Stage))]);
-    if let Some(o) = owner {
-        q.and_where(Expr::col((opportunity::Entity, opportunity::Column::OwnerId)).eq(o));
-    }
-    let (mut won, mut lost) = (0, 0);
-    for r in rows(db, &q).await? {
-        let stage: String = r.try_get("", "stage")?;
-        let n: i64 = r.try_get("", "n")?;
-        if stage == "won" { won = n } else { lost = n }
-    }
-    let win_rate = WinRate { won, lost, rate: (won + lost > 0).then(|| won as f64 / (won + lost) as f64) };
-
-    let names = product_names(db, facts.by_product.keys().copied()).await?;
-    let mut products: Vec<(i64, &(i64, i64, i64))> =
-        facts.by_product.iter().filter(|(id, _)| names.contains_key(id)).map(|(id, v)| (*id, v)).collect();
-    products.sort_by_key(|(id, v)| (std::cmp::Reverse(v.0), *id));
-    let top_products = products
-        .into_iter()
-        .take(5)
-        .map(|(id, (cents, milli, _))| TopProduct {
-            product_id: id,
-            name: names.get(&id).cloned().unwrap_or_default(),
-            revenue: from_cents(*cents),
-            quantity: crate::money::from_milli(*milli),
-        })
-        .collect();
-
-    let pipeline = match actor.require(Action::OpportunitiesRead) {
-        Ok(_) => opportunities::pipeline(db, actor, &Default::default()).await?,
-        Err(_) => Vec::new(),
-    };
-    let service = match actor.require(Action::ServiceRead) {
-        Ok(_) => {
-            let g = service_requests::stats::glance(
-                db,
-                actor,
-                from.and_hms_opt(0, 0, 0).unwrap_or_default(),
-                to.and_hms_opt(0, 0, 0).unwrap_or_default(),
-            )
-            .await?;
-            Some(ServiceGlance {
+    let (from_t, to_t) = (from.and_hms_opt(0, 0, 0).unwrap_or_default(), to.and_hms_opt(0, 0, 0).unwrap_or_default());
+    // The parts are independent reads: on a pool they run at once, each on its own
+    // connection.
+    let ((revenue_by_month, top_products), new_customers_by_month, win_rate, pipeline, service, campaigns) = tokio::try_join!(
+        sales(db, from, to, owner),
+        new_customers_by_month(db, from, to, owner),
+        win_rate(db, from_t, to_t, owner),
+        async {
+            match actor.require(Action::OpportunitiesRead) {
+                Ok(_) => opportunities::pipeline(db, actor, &Default::default()).await,
+                Err(_) => Ok(Vec::new()),
+            }
+        },
+        async {
+            if actor.require(Action::ServiceRead).is_err() {
+                return Ok(None);
+            }
+            let g = service_requests::stats::glance(db, actor, from_t, to_t).await?;
+            Ok(Some(ServiceGlance {
                 open: g.open,
                 overdue: g.overdue,
                 avg_resolution_seconds: g.avg_resolution_secs,
                 csat_average: g.csat_avg,
-            })
-        }
-        Err(_) => None,
-    };
-    let campaigns = match actor.require(Action::MarketingRead) {
-        Ok(_) => Some(
-            crate::services::campaigns::stats::launched_between(
-                db,
-                from.and_hms_opt(0, 0, 0).unwrap_or_default(),
-                to.and_hms_opt(0, 0, 0).unwrap_or_default(),
-                10,
-            )
-            .await?,
-        ),
-        Err(_) => None,
-    };
+            }))
+        },
+        async {
+            if actor.require(Action::MarketingRead).is_err() {
+                return Ok(None);
+            }
+            crate::services::campaigns::stats::launched_between(db, from_t, to_t, 10).await.map(Some)
+        },
+    )?;
     Ok(Dashboard {
         from,
         to,

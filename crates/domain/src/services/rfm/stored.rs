@@ -7,11 +7,14 @@ use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, IsolationLevel, TransactionTrait,
 };
 
+use std::collections::BTreeMap;
+
 use super::{Computed, CustomerRfm, Summary, build, compute};
 use crate::entities::customer_rfm as rfm;
 use crate::error::{DomainError, Result};
 use crate::list::{Page, SortKey};
 use crate::money::from_cents;
+use crate::repo::customer_rfm::SegmentSums;
 use crate::repo::{counters, customer_rfm as repo};
 
 /// One refresh at a time in this process: readers that find the scores stale while
@@ -77,6 +80,22 @@ pub(super) fn difference(old: &[rfm::Model], fresh: Vec<rfm::Model>) -> (Vec<i64
     (gone, changed)
 }
 
+/// Writes a refresh: the rows that go and come, the segment sums and the new state.
+async fn write(
+    txn: &DatabaseTransaction,
+    gone: &[i64],
+    changed: &[rfm::Model],
+    sums: &BTreeMap<String, SegmentSums>,
+    today: NaiveDate,
+    version: i64,
+) -> Result<()> {
+    repo::delete(txn, Some(gone)).await?;
+    repo::insert(txn, changed).await?;
+    repo::set_segment_sums(txn, sums).await?;
+    repo::set_state(txn, today, version).await?;
+    Ok(())
+}
+
 /// Brings the persisted scores up to `today` when they are stale: another day, or
 /// orders changed since the last refresh.
 ///
@@ -108,6 +127,7 @@ pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, to
         let fresh = rows_of(&compute(&snap, today).await?, today);
         let old = repo::all(&snap).await?;
         snap.commit().await?;
+        let sums = repo::sums_of(&fresh);
         let (gone, changed) = difference(&old, fresh);
         drop(old);
 
@@ -117,9 +137,7 @@ pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, to
             txn.rollback().await?;
             continue;
         }
-        repo::delete(&txn, Some(&gone)).await?;
-        repo::insert(&txn, &changed).await?;
-        repo::set_state(&txn, today, version).await?;
+        write(&txn, &gone, &changed, &sums, today, version).await?;
         txn.commit().await?;
         return Ok(());
     }
@@ -130,10 +148,9 @@ pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, to
     if repo::state(&txn).await? != Some((today, version)) {
         let fresh = rows_of(&compute(&txn, today).await?, today);
         let old = repo::all(&txn).await?;
+        let sums = repo::sums_of(&fresh);
         let (gone, changed) = difference(&old, fresh);
-        repo::delete(&txn, Some(&gone)).await?;
-        repo::insert(&txn, &changed).await?;
-        repo::set_state(&txn, today, version).await?;
+        write(&txn, &gone, &changed, &sums, today, version).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -163,23 +180,24 @@ pub(super) async fn summary(
     ensure_fresh(db, read, today).await?;
     let sums = repo::segment_sums(read).await?;
     let day = i64::from(today.num_days_from_ce());
-    let total = sums.iter().map(|s| s.1).sum::<i64>().max(1) as f64;
+    let total = sums.iter().map(|s| s.customers).sum::<i64>().max(1) as f64;
     Ok(Segment::ALL
         .into_iter()
         .map(|seg| {
-            let (n, last, freq, mon) =
-                sums.iter().find(|s| s.0 == seg.as_str()).map_or((0, 0, 0, 0), |s| (s.1, s.2, s.3, s.4));
-            // Σ recency = Σ (today − last order day).
-            let rec = n * day - last;
+            let s = sums.iter().find(|s| s.segment == seg.as_str());
+            let n = s.map_or(0, |s| s.customers);
             let mean = |v: i64| if n == 0 { 0.0 } else { v as f64 / n as f64 };
+            // Σ recency = Σ (today − last order day).
+            let recency = s.map_or(0, |s| n * day - s.last_order_day_sum);
+            let monetary = s.map_or(0, |s| s.monetary_cents_sum);
             Summary {
                 segment: seg.as_str(),
                 customers: u64::try_from(n).unwrap_or(0),
                 share: n as f64 / total,
-                revenue: from_cents(mon),
-                avg_recency_days: mean(rec),
-                avg_frequency: mean(freq),
-                avg_monetary: mean(mon) / 100.0,
+                revenue: from_cents(monetary),
+                avg_recency_days: mean(recency),
+                avg_frequency: mean(s.map_or(0, |s| s.frequency_sum)),
+                avg_monetary: mean(monetary) / 100.0,
             }
         })
         .collect())

@@ -25,6 +25,11 @@ async fn stored_equals_computed(db: &DatabaseConnection, today: NaiveDate) -> Co
         assert_eq!((row.r, row.f, row.m), (i16::from(s.r), i16::from(s.f), i16::from(s.m)));
         assert_eq!(row.segment, s.segment.as_str());
     }
+    // The stored segment sums give the summary of the computed scores.
+    let stored_summary = stored::summary(db, db, today).await.expect("summary");
+    let computed: Vec<Summary> =
+        rapport_analytics::rfm::summary(&c.inputs, &c.scores).into_iter().map(Summary::from).collect();
+    assert_eq!(stored_summary, computed);
     c
 }
 
