@@ -372,12 +372,49 @@ def import_csv(binary: Path, kind: str, pg_base: str, rows: int) -> dict:
             return time.perf_counter() - t0, answer
 
         (secs, answer), peak = peak_during(server, job)
+        imported = answer.get("imported") if isinstance(answer, dict) else None
+        result = {"rows": rows, "seconds": round(secs, 2), "rows_per_s": round(rows / secs) if imported else None,
+                  "peak_rss_mib": peak, "outcome": answer if not imported else "imported"}
+        if imported:
+            result["orders"] = import_orders(server, rows, lines=rows)
     finally:
         server.stop()
         b.drop()
-    imported = answer.get("imported") if isinstance(answer, dict) else None
-    return {"rows": rows, "seconds": round(secs, 2), "rows_per_s": round(rows / secs) if imported else None,
-            "peak_rss_mib": peak, "outcome": answer if not imported else "imported"}
+    return result
+
+
+def import_orders(server: Server, customers: int, lines: int = 1_000_000, files: int = 2) -> dict:
+    """Imports `lines` historical order lines (orders of 5 lines) for the imported customers,
+    in `files` requests: a million lines are more than one request body may hold (50 MiB)."""
+    skus = [(p["sku"], p["price"]) for p in server.call("GET", "/api/v1/products?per_page=100")["items"]]
+    rnd = random.Random(9)
+    bodies = []
+    for f in range(files):
+        out = ["order_ref,customer_email,order_date,status,sku,quantity,unit_price"]
+        for o in range(lines // files // 5):
+            ref = f"H{f}-{o}"
+            email = f"import.{rnd.randrange(customers)}@example.net"
+            day = f"20{rnd.randint(20, 25)}-{rnd.randint(1, 12):02}-{rnd.randint(1, 28):02}"
+            status = "completed" if rnd.random() < 0.95 else "cancelled"
+            for sku, price in rnd.sample(skus, 5):
+                out.append(f"{ref},{email},{day},{status},{sku},{rnd.randint(1, 9)},{price}")
+        bodies.append(("\n".join(out) + "\n").encode())
+
+    def job():
+        t0 = time.perf_counter()
+        answers = []
+        for body in bodies:
+            try:
+                answers.append(server.call("POST", "/api/v1/orders/import", raw=body, ctype="text/csv"))
+            except urllib.error.HTTPError as e:
+                answers.append({"error": e.code, "body": e.read()[:300].decode(errors="replace")})
+        return time.perf_counter() - t0, answers
+
+    (secs, answers), peak = peak_during(server, job)
+    ok = all(isinstance(a, dict) and "error" not in a for a in answers)
+    return {"lines": lines, "files": files, "mib": round(sum(map(len, bodies)) / 2**20, 1), "seconds": round(secs, 2),
+            "lines_per_s": round(lines / secs) if ok else None, "peak_rss_mib": peak,
+            "outcome": "imported" if ok else answers}
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -486,6 +523,11 @@ def table(results: list[dict]) -> str:
             i = b["import"]
             parts.append(f"CSV import of {i['rows']:,} customers {i['seconds']} s ({i['rows_per_s']} rows/s, peak RSS {i['peak_rss_mib']} MiB)"
                          if i.get("rows_per_s") else f"CSV import of {i['rows']:,} customers failed: {i['outcome']}")
+            o = i.get("orders")
+            if o:
+                parts.append(f"historical order import of {o['lines']:,} lines in {o['files']} files ({o['mib']} MiB) "
+                             f"{o['seconds']} s ({o['lines_per_s']} lines/s, peak RSS {o['peak_rss_mib']} MiB)"
+                             if o.get("lines_per_s") else f"historical order import failed: {str(o['outcome'])[:300]}")
         out.append("- " + "; ".join(parts) + ".")
     return "\n".join(out)
 
