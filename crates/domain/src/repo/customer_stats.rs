@@ -124,18 +124,24 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<(i64, NaiveDate, Naive
     Ok(out)
 }
 
-/// Customers with a (not cancelled) order dated on or after `date`.
+/// Customers with a (not cancelled) order dated on or after `date`, each once, by id.
+///
+/// No `DISTINCT` in SQL: with it SQLite walks the (customer, date) index over every
+/// order (0.5 s at 10M orders) instead of seeking the few orders from `date` on in the
+/// date index.
 ///
 /// # Errors
 /// Database failures.
 pub async fn ordering_since(db: &impl ConnectionTrait, date: NaiveDate) -> Result<Vec<i64>, DbErr> {
-    order::Entity::find()
+    let mut ids: Vec<i64> = order::Entity::find()
         .select_only()
         .column(order::Column::CustomerId)
-        .distinct()
         .filter(order::Column::OrderDate.gte(date))
         .filter(order::Column::Status.ne("cancelled"))
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }

@@ -1,13 +1,13 @@
 //! The persisted scores of `as_of` = today: refreshed when stale, read with plain
-//! queries (a segment summary is one `GROUP BY`, a page is one indexed page).
+//! queries (the segment summary reads the stored sums, a page is one indexed page).
+
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use rapport_analytics::rfm::{RfmInput, RfmScore, Segment};
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, IsolationLevel, TransactionTrait,
 };
-
-use std::collections::BTreeMap;
 
 use super::{Computed, CustomerRfm, Summary, build, compute};
 use crate::entities::customer_rfm as rfm;
@@ -19,7 +19,8 @@ use crate::repo::{counters, customer_rfm as repo};
 
 /// One refresh at a time in this process: readers that find the scores stale while
 /// another refreshes them wait for it and then find them fresh, instead of each scoring
-/// every customer again.
+/// every customer again. (One lock for every database the process serves; only tests
+/// serve several, and their refreshes are small.)
 static REFRESHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Whether the stored scores are those of `today` and of the current orders.
