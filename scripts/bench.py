@@ -468,8 +468,12 @@ def run_backend(args, binary: Path, kind: str) -> dict:
             (secs, size), peak = peak_during(server, lambda: timed_get(server, "/api/v1/customers/export.csv"))
             result["bulk"]["export"] = {"seconds": round(secs, 2), "mib": round(size / 2**20, 1), "peak_rss_mib": peak}
             log(f"{kind}: full RFM…")
-            (secs, _), peak = peak_during(server, lambda: timed_get(server, "/api/v1/analytics/rfm?as_of=2099-12-31"))
-            result["bulk"]["rfm_full"] = {"seconds": round(secs, 3), "peak_rss_mib": peak}
+            # Best of three, as DuckDB's time below is (the first run is kept too).
+            runs = [peak_during(server, lambda: timed_get(server, "/api/v1/analytics/rfm?as_of=2099-12-31"))
+                    for _ in range(3)]
+            result["bulk"]["rfm_full"] = {"seconds": round(min(r[0][0] for r in runs), 3),
+                                          "first_seconds": round(runs[0][0][0], 3),
+                                          "peak_rss_mib": max(r[1] for r in runs)}
     finally:
         server.stop()
     if not args.skip_bulk:
@@ -516,7 +520,8 @@ def table(results: list[dict]) -> str:
         if "export" in b:
             parts.append(f"export of every customer {b['export']['seconds']} s ({b['export']['mib']} MiB, peak RSS {b['export']['peak_rss_mib']} MiB)")
         if "rfm_full" in b:
-            parts.append(f"full RFM {b['rfm_full']['seconds']} s (peak RSS {b['rfm_full']['peak_rss_mib']} MiB)")
+            parts.append(f"full RFM {b['rfm_full']['seconds']} s, best of 3 (first {b['rfm_full'].get('first_seconds')} s; "
+                         f"peak RSS {b['rfm_full']['peak_rss_mib']} MiB)")
         if "rfm_duckdb" in b and b["rfm_duckdb"].get("seconds"):
             parts.append(f"DuckDB's RFM on the same orders {b['rfm_duckdb']['seconds']} s")
         if "import" in b:
