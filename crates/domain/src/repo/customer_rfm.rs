@@ -70,17 +70,26 @@ pub async fn set_state(db: &impl ConnectionTrait, as_of: NaiveDate, version: i64
 /// # Errors
 /// Database failures.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<rfm::Model>, DbErr> {
+    let mut out = Vec::new();
+    each(db, |r| out.push(r)).await?;
+    Ok(out)
+}
+
+/// Calls `f` with every stored row, by customer id, holding a chunk at a time.
+///
+/// # Errors
+/// Database failures.
+pub async fn each(db: &impl ConnectionTrait, mut visit: impl FnMut(rfm::Model)) -> Result<(), DbErr> {
     type Row = (i64, NaiveDate, i64, i64, i64, i16, i16, i16, String);
     let columns =
         ["customer_id", "first_order_date", "last_order_day", "frequency", "monetary_cents", "r", "f", "m", "segment"];
-    let mut out = Vec::new();
     crate::repo::scan::by_key(
         db,
         "customer_rfm",
         &columns,
         |r: &Row| r.0,
         |(customer_id, first_order_date, last_order_day, frequency, monetary_cents, r, f, m, segment): Row| {
-            out.push(rfm::Model {
+            visit(rfm::Model {
                 customer_id,
                 first_order_date,
                 last_order_day,
@@ -93,8 +102,7 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<rfm::Model>, DbErr> {
             })
         },
     )
-    .await?;
-    Ok(out)
+    .await
 }
 
 /// Deletes the rows of these customers (`None`: every row).

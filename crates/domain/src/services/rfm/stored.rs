@@ -59,26 +59,67 @@ pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<rfm::Model> {
         .collect()
 }
 
-/// What turns `old` into `fresh` (both in customer id order): the customers whose rows
-/// go, and the rows to insert.
-pub(super) fn difference(old: &[rfm::Model], fresh: Vec<rfm::Model>) -> (Vec<i64>, Vec<rfm::Model>) {
-    let (mut gone, mut changed) = (Vec::new(), Vec::new());
-    let mut old = old.iter().peekable();
-    for n in fresh {
-        while let Some(o) = old.next_if(|o| o.customer_id < n.customer_id) {
-            gone.push(o.customer_id);
+/// What turns the stored rows into `fresh` (both in customer id order), built while the
+/// stored rows stream past one by one so that they are never all held at once.
+pub(super) struct Difference<'a> {
+    fresh: &'a [rfm::Model],
+    next: usize,
+    /// Customers whose stored rows go.
+    gone: Vec<i64>,
+    /// Positions in `fresh` of the rows to insert.
+    changed: Vec<usize>,
+}
+
+impl<'a> Difference<'a> {
+    pub(super) fn new(fresh: &'a [rfm::Model]) -> Self {
+        Self { fresh, next: 0, gone: Vec::new(), changed: Vec::new() }
+    }
+
+    /// The next stored row.
+    pub(super) fn old(&mut self, o: &rfm::Model) {
+        while self.fresh.get(self.next).is_some_and(|n| n.customer_id < o.customer_id) {
+            self.changed.push(self.next);
+            self.next += 1;
         }
-        match old.next_if(|o| o.customer_id == n.customer_id) {
-            Some(o) if *o == n => {}
-            Some(o) => {
-                gone.push(o.customer_id);
-                changed.push(n);
+        match self.fresh.get(self.next) {
+            Some(n) if n.customer_id == o.customer_id => {
+                if n != o {
+                    self.gone.push(o.customer_id);
+                    self.changed.push(self.next);
+                }
+                self.next += 1;
             }
-            None => changed.push(n),
+            _ => self.gone.push(o.customer_id),
         }
     }
-    gone.extend(old.map(|o| o.customer_id));
-    (gone, changed)
+
+    /// The customers whose rows go, and the rows to insert.
+    pub(super) fn finish(mut self) -> (Vec<i64>, Vec<rfm::Model>) {
+        self.changed.extend(self.next..self.fresh.len());
+        (self.gone, self.changed.into_iter().map(|i| self.fresh[i].clone()).collect())
+    }
+}
+
+/// [`Difference`] of stored rows already in memory.
+#[cfg(test)]
+pub(super) fn difference(old: &[rfm::Model], fresh: &[rfm::Model]) -> (Vec<i64>, Vec<rfm::Model>) {
+    let mut d = Difference::new(fresh);
+    old.iter().for_each(|o| d.old(o));
+    d.finish()
+}
+
+/// Scores everyone from `conn` and compares with the stored rows there: the segment
+/// sums, the customers whose rows go and the rows to insert.
+async fn refresh_of(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<(BTreeMap<String, SegmentSums>, Vec<i64>, Vec<rfm::Model>)> {
+    let fresh = rows_of(&compute(conn, today).await?, today);
+    let sums = repo::sums_of(&fresh);
+    let mut diff = Difference::new(&fresh);
+    repo::each(conn, |o| diff.old(&o)).await?;
+    let (gone, changed) = diff.finish();
+    Ok((sums, gone, changed))
 }
 
 /// Writes a refresh: the rows that go and come, the segment sums and the new state.
@@ -125,12 +166,8 @@ pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, to
         let snap = snapshot(read).await?;
         let state = repo::state(&snap).await?;
         let version = repo::orders_version(&snap).await?;
-        let fresh = rows_of(&compute(&snap, today).await?, today);
-        let old = repo::all(&snap).await?;
+        let (sums, gone, changed) = refresh_of(&snap, today).await?;
         snap.commit().await?;
-        let sums = repo::sums_of(&fresh);
-        let (gone, changed) = difference(&old, fresh);
-        drop(old);
 
         let txn = crate::repo::begin_read_committed(db).await?;
         counters::next(&txn, repo::REFRESH_LOCK).await?;
@@ -147,10 +184,7 @@ pub async fn ensure_fresh(db: &DatabaseConnection, read: &DatabaseConnection, to
     counters::next(&txn, repo::REFRESH_LOCK).await?;
     let version = repo::orders_version(&txn).await?;
     if repo::state(&txn).await? != Some((today, version)) {
-        let fresh = rows_of(&compute(&txn, today).await?, today);
-        let old = repo::all(&txn).await?;
-        let sums = repo::sums_of(&fresh);
-        let (gone, changed) = difference(&old, fresh);
+        let (sums, gone, changed) = refresh_of(&txn, today).await?;
         write(&txn, &gone, &changed, &sums, today, version).await?;
     }
     txn.commit().await?;

@@ -98,7 +98,7 @@ async fn stored_scores_follow_orders_and_days_and_conditions_select_them() {
     let a = stored::rows_of(&compute(&db, later).await.expect("compute"), later);
     let b = stored::rows_of(&compute(&db, next).await.expect("compute"), next);
     assert_eq!(a.len(), rows.len());
-    let (gone, changed) = stored::difference(&a, b);
+    let (gone, changed) = stored::difference(&a, &b);
     assert!(gone.is_empty() && changed.is_empty(), "{} gone, {} changed", gone.len(), changed.len());
 }
 
@@ -117,11 +117,11 @@ fn the_difference_deletes_and_inserts_exactly_what_changed() {
     };
     let old = vec![row(1, 1), row(2, 1), row(4, 1), row(6, 1), row(9, 1)];
     let fresh = vec![row(2, 1), row(3, 1), row(4, 2), row(6, 1), row(10, 1)];
-    let (gone, changed) = stored::difference(&old, fresh);
+    let (gone, changed) = stored::difference(&old, &fresh);
     assert_eq!(gone, vec![1, 4, 9]);
     assert_eq!(changed.iter().map(|r| (r.customer_id, r.frequency)).collect::<Vec<_>>(), vec![(3, 1), (4, 2), (10, 1)]);
-    let (gone, changed) = stored::difference(&[], vec![row(1, 1)]);
+    let (gone, changed) = stored::difference(&[], &[row(1, 1)]);
     assert!(gone.is_empty() && changed.len() == 1);
-    let (gone, changed) = stored::difference(&old, Vec::new());
+    let (gone, changed) = stored::difference(&old, &[]);
     assert_eq!((gone.len(), changed.len()), (5, 0));
 }
