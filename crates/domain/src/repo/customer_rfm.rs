@@ -65,17 +65,7 @@ pub async fn set_state(db: &impl ConnectionTrait, as_of: NaiveDate, version: i64
     counters::set(db, VERSION, version).await
 }
 
-/// Every stored row, by customer id.
-///
-/// # Errors
-/// Database failures.
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<rfm::Model>, DbErr> {
-    let mut out = Vec::new();
-    each(db, |r| out.push(r)).await?;
-    Ok(out)
-}
-
-/// Calls `f` with every stored row, by customer id, holding a chunk at a time.
+/// Calls `visit` with every stored row, by customer id, holding a chunk at a time.
 ///
 /// # Errors
 /// Database failures.

@@ -16,7 +16,8 @@ use crate::services::seed::{SeedOptions, seed};
 async fn stored_equals_computed(db: &DatabaseConnection, today: NaiveDate) -> Computed {
     ensure_fresh(db, db, today).await.expect("refresh");
     let c = compute(db, today).await.expect("compute");
-    let stored = crate::repo::customer_rfm::all(db).await.expect("stored");
+    let mut stored = Vec::new();
+    crate::repo::customer_rfm::each(db, |r| stored.push(r)).await.expect("stored");
     assert_eq!(stored.len(), c.inputs.len());
     for ((row, i), s) in stored.iter().zip(&c.inputs).zip(&c.scores) {
         let recency = i64::from(chrono::Datelike::num_days_from_ce(&today)) - row.last_order_day;
