@@ -9,8 +9,8 @@ use sea_orm::{
 
 /// Bound values per statement: SQLite allows 32 766, PostgreSQL and MySQL 65 535 (a
 /// 16-bit count). The fewer the statements, the better: every statement is a round
-/// trip, and sqlx 0.9.0 does not set `TCP_NODELAY`, so a statement larger than one
-/// TCP segment can wait up to 40 ms for a delayed ACK before the server has it all.
+/// trip. (sqlx must be 0.9.1 or later: 0.9.0 left Nagle's algorithm on, so a statement
+/// larger than one TCP segment waited up to 40 ms for a delayed ACK.)
 pub fn max_params(backend: DbBackend) -> usize {
     if backend == DbBackend::Sqlite { 32_000 } else { 65_000 }
 }
@@ -164,6 +164,49 @@ pub async fn insert_all<A: ActiveModelTrait>(
     execute_all(db, insert_statements(db.get_database_backend(), rows, bytes)?).await
 }
 
+/// Adds `delta` to `col` of each keyed row, creating missing rows: one multi-row upsert
+/// per 1000 rows, so that a bulk change of counters costs a few statements rather than
+/// two per row. Rows go in key order, so that concurrent writers lock alike. Keys and
+/// deltas are integers, written into the statement.
+///
+/// # Errors
+/// Database failures.
+pub async fn upsert_add(
+    db: &impl ConnectionTrait,
+    table: &str,
+    keys: &[&str],
+    col: &str,
+    rows: &[(Vec<i64>, i64)],
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let mut rows: Vec<&(Vec<i64>, i64)> = rows.iter().filter(|(_, d)| *d != 0).collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for chunk in rows.chunks(1000) {
+        let mut sql = format!("INSERT INTO {table} ({}, {col}) VALUES ", keys.join(", "));
+        for (i, (k, d)) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for v in k {
+                let _ = write!(sql, "{v}, ");
+            }
+            let _ = write!(sql, "{d})");
+        }
+        match backend {
+            DbBackend::MySql => {
+                let _ = write!(sql, " ON DUPLICATE KEY UPDATE {col} = {col} + VALUES({col})");
+            }
+            _ => {
+                let _ = write!(
+                    sql,
+                    " ON CONFLICT ({}) DO UPDATE SET {col} = {table}.{col} + excluded.{col}",
+                    keys.join(", ")
+                );
+            }
+        }
+        db.execute_raw(Statement::from_string(backend, sql)).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +266,58 @@ mod tests {
                 assert!(rows * columns <= limit, "{backend:?}: {rows} rows of {columns} columns");
                 assert!(rows >= 1000, "batches stay large: {rows}");
             }
+        }
+    }
+
+    /// Adds to existing rows, creates missing ones, skips zero deltas, across statements.
+    async fn upserts_add_to_existing_rows_and_create_the_rest(db: &sea_orm::DatabaseConnection, table: &str) {
+        db.execute_unprepared(&format!("DROP TABLE IF EXISTS {table}")).await.expect("drop");
+        db.execute_unprepared(&format!(
+            "CREATE TABLE {table} (a BIGINT NOT NULL, b BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (a, b))"
+        ))
+        .await
+        .expect("create");
+        db.execute_unprepared(&format!("INSERT INTO {table} (a, b, n) VALUES (1, 2, 10), (5, 5, 3)"))
+            .await
+            .expect("insert");
+        // 2 500 new keys (three statements), in reverse order, plus the two stored ones.
+        let mut rows: Vec<(Vec<i64>, i64)> = (0..2500).rev().map(|i| (vec![100 + i, -i], i + 1)).collect();
+        rows.extend([(vec![1, 2], 5), (vec![5, 5], -3), (vec![7, 7], 0)]);
+        upsert_add(db, table, &["a", "b"], "n", &rows).await.expect("upsert");
+        upsert_add(db, table, &["a", "b"], "n", &[(vec![100, 0], 1)]).await.expect("upsert again");
+        let got = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT a, b, n FROM {table} ORDER BY a, b"),
+            ))
+            .await
+            .expect("read");
+        let got: Vec<(i64, i64, i64)> = got
+            .iter()
+            .map(|r| (r.try_get("", "a").unwrap(), r.try_get("", "b").unwrap(), r.try_get("", "n").unwrap()))
+            .collect();
+        let mut want = vec![(1, 2, 15), (5, 5, 0)];
+        want.extend((0..2500).map(|i| (100 + i, -i, if i == 0 { 2 } else { i + 1 })));
+        assert_eq!(got, want, "{:?}", db.get_database_backend());
+        db.execute_unprepared(&format!("DROP TABLE {table}")).await.expect("drop");
+    }
+
+    #[tokio::test]
+    async fn upserts_add_on_sqlite() {
+        upserts_add_to_existing_rows_and_create_the_rest(&crate::testing::db().await, "upsert_test").await;
+    }
+
+    /// PostgreSQL and MySQL when their URLs are set, as CI sets them (`.ci/run`).
+    #[tokio::test]
+    async fn upserts_add_on_postgres_and_mysql() {
+        for var in ["RAPPORT_TEST_POSTGRES_URL", "RAPPORT_TEST_MYSQL_URL"] {
+            let Ok(url) = std::env::var(var) else {
+                eprintln!("{var} is not set: not run on that database");
+                continue;
+            };
+            let db = sea_orm::Database::connect(url.as_str()).await.expect("connect");
+            let table = format!("upsert_test_{}", std::process::id());
+            upserts_add_to_existing_rows_and_create_the_rest(&db, &table).await;
         }
     }
 }

@@ -9,45 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use crate::entities::{customer_product as cp, customer_product_pair as pair, product_customer_stats as stats};
+use crate::repo::batch::upsert_add;
 use crate::repo::counters;
 
 /// The counter holding the number of customers who bought any product.
 pub const CUSTOMERS_COUNTER: &str = "customers_with_products";
-
-/// Adds `delta` to `col` of each keyed row, creating missing rows: one multi-row upsert
-/// per 500 rows, in key order so that concurrent writers lock alike.
-async fn upsert_add(
-    db: &impl ConnectionTrait,
-    table: &str,
-    keys: &[&str],
-    col: &str,
-    rows: &[(Vec<i64>, i64)],
-) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    for chunk in rows.chunks(500) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|(k, d)| {
-                let ks: Vec<String> = k.iter().map(i64::to_string).collect();
-                format!("({}, {d})", ks.join(", "))
-            })
-            .collect();
-        let head = format!("INSERT INTO {table} ({}, {col}) VALUES {}", keys.join(", "), values.join(", "));
-        let sql = match backend {
-            DbBackend::MySql => format!("{head} ON DUPLICATE KEY UPDATE {col} = {col} + VALUES({col})"),
-            _ => {
-                format!("{head} ON CONFLICT ({}) DO UPDATE SET {col} = {table}.{col} + excluded.{col}", keys.join(", "))
-            }
-        };
-        db.execute_raw(Statement::from_string(backend, sql)).await?;
-    }
-    Ok(())
-}
 
 /// Each customer's products now: product → orders (not cancelled) that hold it.
 async fn from_orders(db: &impl ConnectionTrait, customers: &[i64]) -> Result<Vec<(i64, i64, i64)>, DbErr> {
@@ -122,11 +92,9 @@ pub async fn refresh(db: &impl ConnectionTrait, customers: &[i64]) -> Result<(),
             cp::Entity::insert_many(rows).exec(db).await?;
         }
     }
-    let products: Vec<(Vec<i64>, i64)> =
-        products.into_iter().filter(|(_, d)| *d != 0).map(|(p, d)| (vec![p], d)).collect();
+    let products: Vec<(Vec<i64>, i64)> = products.into_iter().map(|(p, d)| (vec![p], d)).collect();
     upsert_add(db, "product_customer_stats", &["product_id"], "customers", &products).await?;
-    let pairs: Vec<(Vec<i64>, i64)> =
-        pairs.into_iter().filter(|(_, d)| *d != 0).map(|((a, b), d)| (vec![a, b], d)).collect();
+    let pairs: Vec<(Vec<i64>, i64)> = pairs.into_iter().map(|((a, b), d)| (vec![a, b], d)).collect();
     upsert_add(db, "customer_product_pairs", &["product_a", "product_b"], "customers", &pairs).await?;
     if buyers != 0 {
         counters::add(db, CUSTOMERS_COUNTER, buyers).await?;

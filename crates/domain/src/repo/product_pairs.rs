@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use crate::entities::{order, order_line, product_order_stats as stats, product_pair as pair};
+use crate::repo::batch::upsert_add;
 use crate::repo::counters;
 
 /// The counter holding the number of orders that count for co-occurrence.
@@ -147,28 +148,9 @@ pub async fn add_counts(
     orders: i64,
 ) -> Result<(), DbErr> {
     counters::add(db, ORDERS_COUNTER, orders).await?;
-    for (p, n) in products {
-        stats::Entity::insert(stats::ActiveModel { product_id: Set(*p), orders: Set(0) })
-            .on_conflict_do_nothing_on([stats::Column::ProductId])
-            .exec(db)
-            .await?;
-        stats::Entity::update_many()
-            .col_expr(stats::Column::Orders, Expr::col(stats::Column::Orders).add(*n))
-            .filter(stats::Column::ProductId.eq(*p))
-            .exec(db)
-            .await?;
-    }
-    for ((a, b), n) in pairs {
-        pair::Entity::insert(pair::ActiveModel { product_a: Set(*a), product_b: Set(*b), orders: Set(0) })
-            .on_conflict_do_nothing_on([pair::Column::ProductA, pair::Column::ProductB])
-            .exec(db)
-            .await?;
-        pair::Entity::update_many()
-            .col_expr(pair::Column::Orders, Expr::col(pair::Column::Orders).add(*n))
-            .filter(pair::Column::ProductA.eq(*a))
-            .filter(pair::Column::ProductB.eq(*b))
-            .exec(db)
-            .await?;
-    }
+    let products: Vec<(Vec<i64>, i64)> = products.iter().map(|(p, n)| (vec![*p], *n)).collect();
+    upsert_add(db, "product_order_stats", &["product_id"], "orders", &products).await?;
+    let pairs: Vec<(Vec<i64>, i64)> = pairs.iter().map(|((a, b), n)| (vec![*a, *b], *n)).collect();
+    upsert_add(db, "product_pairs", &["product_a", "product_b"], "orders", &pairs).await?;
     Ok(())
 }
