@@ -44,19 +44,9 @@ async fn from_orders(db: &impl ConnectionTrait, customers: &[i64]) -> Result<Vec
 /// Database failures.
 pub async fn refresh(db: &impl ConnectionTrait, customers: &[i64]) -> Result<(), DbErr> {
     let ids: Vec<i64> = customers.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
-    let (mut products, mut pairs, mut buyers) = (BTreeMap::new(), BTreeMap::new(), 0i64);
+    let mut counts = Counts::default();
     for chunk in ids.chunks(500) {
-        let mut old: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-        let stored: Vec<(i64, i64)> = cp::Entity::find()
-            .select_only()
-            .columns([cp::Column::CustomerId, cp::Column::ProductId])
-            .filter(cp::Column::CustomerId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (c, p) in stored {
-            old.entry(c).or_default().insert(p);
-        }
+        let old = stored(db, chunk).await?;
         let now = from_orders(db, chunk).await?;
         let mut new: HashMap<i64, BTreeSet<i64>> = HashMap::new();
         for (c, p, _) in &now {
@@ -65,22 +55,7 @@ pub async fn refresh(db: &impl ConnectionTrait, customers: &[i64]) -> Result<(),
         let empty = BTreeSet::new();
         for c in chunk {
             let (o, n) = (old.get(c).unwrap_or(&empty), new.get(c).unwrap_or(&empty));
-            if o == n {
-                continue;
-            }
-            buyers += i64::from(o.is_empty() && !n.is_empty()) - i64::from(!o.is_empty() && n.is_empty());
-            for (set, gone, delta) in [(n, o, 1i64), (o, n, -1i64)] {
-                // Products in `set` but not in `gone` enter (or leave) with each partner in `set`.
-                let moved: BTreeSet<i64> = set.difference(gone).copied().collect();
-                for a in &moved {
-                    *products.entry(*a).or_insert(0i64) += delta;
-                    for b in set {
-                        if b != a && (!moved.contains(b) || a < b) {
-                            *pairs.entry((*a.min(b), *a.max(b))).or_insert(0i64) += delta;
-                        }
-                    }
-                }
-            }
+            counts.change(o, n);
         }
         cp::Entity::delete_many().filter(cp::Column::CustomerId.is_in(chunk.iter().copied())).exec(db).await?;
         for rows in now.chunks(1000) {
@@ -92,14 +67,91 @@ pub async fn refresh(db: &impl ConnectionTrait, customers: &[i64]) -> Result<(),
             cp::Entity::insert_many(rows).exec(db).await?;
         }
     }
-    let products: Vec<(Vec<i64>, i64)> = products.into_iter().map(|(p, d)| (vec![p], d)).collect();
-    upsert_add(db, "product_customer_stats", &["product_id"], "customers", &products).await?;
-    let pairs: Vec<(Vec<i64>, i64)> = pairs.into_iter().map(|((a, b), d)| (vec![a, b], d)).collect();
-    upsert_add(db, "customer_product_pairs", &["product_a", "product_b"], "customers", &pairs).await?;
-    if buyers != 0 {
-        counters::add(db, CUSTOMERS_COUNTER, buyers).await?;
+    counts.write(db).await
+}
+
+/// Adds orders of these customers, each product with the number of new orders (not
+/// cancelled) that hold it: the stored products gain them, and the product and pair
+/// counts what is new to each customer. For bulk writers (the historical import): it
+/// reads only the customers' stored products, not their orders.
+///
+/// # Errors
+/// Database failures.
+pub async fn add(db: &impl ConnectionTrait, bought: &BTreeMap<i64, BTreeMap<i64, i64>>) -> Result<(), DbErr> {
+    let ids: Vec<i64> = bought.keys().copied().collect();
+    let mut counts = Counts::default();
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(5000) {
+        let old = stored(db, chunk).await?;
+        let empty = BTreeSet::new();
+        for c in chunk {
+            let o = old.get(c).unwrap_or(&empty);
+            let added = &bought[c];
+            let mut n = o.clone();
+            n.extend(added.keys().copied());
+            counts.change(o, &n);
+            rows.extend(added.iter().map(|(p, k)| (vec![*c, *p], *k)));
+        }
     }
-    Ok(())
+    upsert_add(db, "customer_products", &["customer_id", "product_id"], "orders", &rows).await?;
+    counts.write(db).await
+}
+
+/// The products stored for these customers.
+async fn stored(db: &impl ConnectionTrait, customers: &[i64]) -> Result<HashMap<i64, BTreeSet<i64>>, DbErr> {
+    let mut out: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    let rows: Vec<(i64, i64)> = cp::Entity::find()
+        .select_only()
+        .columns([cp::Column::CustomerId, cp::Column::ProductId])
+        .filter(cp::Column::CustomerId.is_in(customers.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, p) in rows {
+        out.entry(c).or_default().insert(p);
+    }
+    Ok(out)
+}
+
+/// Changes to the product and pair counts and to the number of buyers.
+#[derive(Default)]
+struct Counts {
+    products: BTreeMap<i64, i64>,
+    pairs: BTreeMap<(i64, i64), i64>,
+    buyers: i64,
+}
+
+impl Counts {
+    /// Counts a customer's products going from `old` to `new`.
+    fn change(&mut self, old: &BTreeSet<i64>, new: &BTreeSet<i64>) {
+        if old == new {
+            return;
+        }
+        self.buyers += i64::from(old.is_empty() && !new.is_empty()) - i64::from(!old.is_empty() && new.is_empty());
+        for (set, gone, delta) in [(new, old, 1i64), (old, new, -1i64)] {
+            // Products in `set` but not in `gone` enter (or leave) with each partner in `set`.
+            let moved: BTreeSet<i64> = set.difference(gone).copied().collect();
+            for a in &moved {
+                *self.products.entry(*a).or_insert(0) += delta;
+                for b in set {
+                    if b != a && (!moved.contains(b) || a < b) {
+                        *self.pairs.entry((*a.min(b), *a.max(b))).or_insert(0) += delta;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn write(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let products: Vec<(Vec<i64>, i64)> = self.products.into_iter().map(|(p, d)| (vec![p], d)).collect();
+        upsert_add(db, "product_customer_stats", &["product_id"], "customers", &products).await?;
+        let pairs: Vec<(Vec<i64>, i64)> = self.pairs.into_iter().map(|((a, b), d)| (vec![a, b], d)).collect();
+        upsert_add(db, "customer_product_pairs", &["product_a", "product_b"], "customers", &pairs).await?;
+        if self.buyers != 0 {
+            counters::add(db, CUSTOMERS_COUNTER, self.buyers).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The products a customer bought (orders not cancelled).

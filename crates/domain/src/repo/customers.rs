@@ -315,3 +315,22 @@ pub async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collec
     }
     Ok(out)
 }
+
+/// The cities of these customers (`None`: no city).
+///
+/// # Errors
+/// Database failures.
+pub async fn cities(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Option<String>>, DbErr> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(i64, Option<String>)> = customer::Entity::find()
+            .select_only()
+            .columns([customer::Column::Id, customer::Column::City])
+            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

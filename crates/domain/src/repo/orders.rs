@@ -132,11 +132,7 @@ pub async fn lines(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64
 /// # Errors
 /// Database failures.
 pub async fn insert_lines(db: &impl ConnectionTrait, rows: Vec<order_line::ActiveModel>) -> Result<(), DbErr> {
-    // 9 columns × 3000 rows stays under SQLite's 32 766 bind parameters.
-    for chunk in rows.chunks(3000) {
-        order_line::Entity::insert_many(chunk.to_vec()).exec(db).await?;
-    }
-    Ok(())
+    crate::repo::batch::insert_all(db, rows, |l| 64 + l.description.try_as_ref().map_or(0, String::len)).await
 }
 
 /// A customer's orders created before `before`, newest first.

@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement};
 pub mod status;
 #[cfg(test)]
 mod tests;
+pub mod totals;
 
 /// The month (`YYYY-MM`) of `o.order_date`.
 fn month_sql(backend: DbBackend) -> &'static str {

@@ -10,15 +10,16 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::entities::{customer_order_stats, order, order_line, product};
 use crate::error::{DomainError, FieldError, Result};
 use crate::money::{to_bp, to_cents, to_milli};
 use crate::repo::audit::{self, Change};
-use crate::repo::{counters, customers as customer_repo, product_pairs};
+use crate::repo::sales_rollups::totals::{self, Totals};
+use crate::repo::{batch, counters, customers as customer_repo, product_pairs};
 use crate::rules::pricing::{self, Line};
 use crate::rules::transitions::{self, ORDER};
 use crate::time::now;
@@ -160,6 +161,29 @@ async fn products_by_sku(db: &impl ConnectionTrait, skus: &[String]) -> Result<H
     Ok(out)
 }
 
+/// Inserts order heads, which all set the same columns; their ids by number.
+async fn insert_heads(db: &impl ConnectionTrait, heads: Vec<order::ActiveModel>) -> Result<HashMap<String, i64>> {
+    let backend = db.get_database_backend();
+    let rows: Vec<(String, i64)> = if backend == DbBackend::MySql {
+        // No RETURNING: the numbers are unique, so they find the rows again.
+        let numbers: Vec<String> = heads.iter().filter_map(|h| h.number.try_as_ref().cloned()).collect();
+        db.execute_raw(batch::insert_statement(backend, heads, &[])?).await?;
+        order::Entity::find()
+            .select_only()
+            .column(order::Column::Number)
+            .column(order::Column::Id)
+            .filter(order::Column::Number.is_in(numbers))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        let insert = batch::insert_statement(backend, heads, &[order::Column::Id, order::Column::Number])?;
+        let rows = db.query_all_raw(insert).await?;
+        rows.iter().map(|r| Ok((r.try_get("", "number")?, r.try_get("", "id")?))).collect::<Result<_>>()?
+    };
+    Ok(rows.into_iter().collect())
+}
+
 /// Imports historical orders; see the module documentation for the format.
 ///
 /// # Errors
@@ -225,6 +249,13 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
     let (mut product_orders, mut pairs, mut counted) = (HashMap::new(), HashMap::new(), 0i64);
     let mut line_count = 0u64;
     let affected: BTreeSet<i64> = orders.values().filter_map(|l| customers.get(&l[0].email).copied()).collect();
+    let affected: Vec<i64> = affected.into_iter().collect();
+    let cities = customer_repo::cities(&txn, &affected).await?;
+    let mut rollups = Totals::default();
+    // What the imported orders that count (not cancelled) add per customer: aggregates
+    // for RFM, and orders per product for the recommendations.
+    let mut stats: BTreeMap<i64, customer_order_stats::Model> = BTreeMap::new();
+    let mut bought: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
     let order_list: Vec<(&String, &Vec<&Row>)> = orders.iter().collect();
     for chunk in order_list.chunks(500) {
         let mut heads = Vec::with_capacity(chunk.len());
@@ -246,9 +277,40 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
                 let (pid, name) = products.get(&r.sku).cloned().unwrap_or_default();
                 priced_lines.push((pid, name, *r, cents));
             }
+            let customer = customers.get(&first.email).copied().unwrap_or_default();
+            let rollup_lines: Vec<totals::Line> = priced_lines
+                .iter()
+                .map(|(pid, _, r, cents)| totals::Line {
+                    product_id: Some(*pid),
+                    quantity_milli: to_milli(r.quantity).unwrap_or_default(),
+                    total_cents: *cents,
+                })
+                .collect();
+            rollups.add(&totals::Order {
+                date: first.date,
+                owner_id: None,
+                status: &first.status,
+                city: cities.get(&customer).and_then(Option::as_deref),
+                total_cents: total,
+                lines: &rollup_lines,
+            });
             if first.status != "cancelled" {
                 counted += 1;
+                let s = stats.entry(customer).or_insert(customer_order_stats::Model {
+                    customer_id: customer,
+                    first_order_date: first.date,
+                    last_order_date: first.date,
+                    order_count: 0,
+                    total_cents: 0,
+                });
+                s.first_order_date = s.first_order_date.min(first.date);
+                s.last_order_date = s.last_order_date.max(first.date);
+                (s.order_count, s.total_cents) = (s.order_count + 1, s.total_cents + total);
                 let ps: BTreeSet<i64> = priced_lines.iter().map(|l| l.0).collect();
+                let mine = bought.entry(customer).or_default();
+                for p in &ps {
+                    *mine.entry(*p).or_default() += 1;
+                }
                 let ps: Vec<i64> = ps.into_iter().collect();
                 for (i, a) in ps.iter().enumerate() {
                     *product_orders.entry(*a).or_insert(0i64) += 1;
@@ -259,7 +321,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
             }
             heads.push(order::ActiveModel {
                 number: Set(number.clone()),
-                customer_id: Set(customers.get(&first.email).copied().unwrap_or_default()),
+                customer_id: Set(customer),
                 quote_id: Set(None),
                 owner_id: Set(None),
                 order_date: Set(first.date),
@@ -276,18 +338,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
             });
             priced.push((number, priced_lines));
         }
-        order::Entity::insert_many(heads).exec(&txn).await?;
-        let numbers: Vec<String> = priced.iter().map(|p| p.0.clone()).collect();
-        let ids: HashMap<String, i64> = order::Entity::find()
-            .select_only()
-            .column(order::Column::Number)
-            .column(order::Column::Id)
-            .filter(order::Column::Number.is_in(numbers))
-            .into_tuple::<(String, i64)>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
+        let ids = insert_heads(&txn, heads).await?;
         let mut line_rows = Vec::new();
         for (number, lines) in priced {
             let order_id = ids.get(&number).copied().ok_or(DomainError::NotFound("order"))?;
@@ -307,33 +358,11 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         }
         line_count += line_rows.len() as u64;
         crate::repo::orders::insert_lines(&txn, line_rows).await?;
-        let ids: Vec<i64> = ids.into_values().collect();
-        crate::repo::sales_rollups::add(&txn, crate::repo::sales_rollups::Orders::Ids(&ids), 1).await?;
     }
-    // The aggregates RFM reads, recomputed for the customers concerned.
-    let affected: Vec<i64> = affected.into_iter().collect();
-    for chunk in affected.chunks(500) {
-        customer_order_stats::Entity::delete_many()
-            .filter(customer_order_stats::Column::CustomerId.is_in(chunk.iter().copied()))
-            .exec(&txn)
-            .await?;
-        let fresh = crate::repo::customer_stats::from_orders(&txn, chunk, None).await?;
-        let rows: Vec<customer_order_stats::ActiveModel> = fresh
-            .into_iter()
-            .map(|s| customer_order_stats::ActiveModel {
-                customer_id: Set(s.customer_id),
-                first_order_date: Set(s.first_order_date),
-                last_order_date: Set(s.last_order_date),
-                order_count: Set(s.order_count),
-                total_cents: Set(s.total_cents),
-            })
-            .collect();
-        if !rows.is_empty() {
-            customer_order_stats::Entity::insert_many(rows).exec(&txn).await?;
-        }
-    }
+    rollups.write(&txn).await?;
+    crate::repo::customer_stats::merge(&txn, &stats.into_values().collect::<Vec<_>>()).await?;
     product_pairs::add_counts(&txn, &product_orders, &pairs, counted).await?;
-    crate::repo::customer_products::refresh(&txn, &affected).await?;
+    crate::repo::customer_products::add(&txn, &bought).await?;
     crate::repo::customer_rfm::orders_changed(&txn).await?;
     let report = OrderImportReport { orders: orders.len() as u64, lines: line_count };
     audit::record(
@@ -352,3 +381,6 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
     txn.commit().await?;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;
