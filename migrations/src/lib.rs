@@ -22,6 +22,7 @@ mod m20261206_000017_sales_monthly_status;
 mod m20261206_000018_service_glance_index;
 mod m20261206_000019_customer_rfm_last_order_day;
 mod m20261206_000020_opportunity_dashboard_indexes;
+mod m20261207_000021_customer_search_pending_list;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_service_glance_index::Migration),
             Box::new(m20261206_000019_customer_rfm_last_order_day::Migration),
             Box::new(m20261206_000020_opportunity_dashboard_indexes::Migration),
+            Box::new(m20261207_000021_customer_search_pending_list::Migration),
         ]
     }
 }

@@ -148,7 +148,44 @@ async fn q_combines_with_other_filters_and_cursor_pages(app: TestApp) {
     assert_eq!(seen, ["Harbour D", "Harbour C", "Harbour A", "Amara Okafor"]);
 }
 
+/// A bulk import goes into PostgreSQL's trigram indexes through their pending lists
+/// (several times over: 2 000 customers fill 256 kB lists more than once); searches see
+/// the merged entries and the pending ones alike.
+async fn q_finds_every_customer_of_a_bulk_import(app: TestApp) {
+    let s = app.login_as(Role::Admin).await;
+    let mut csv = String::from("name,email,phone,company\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("Bulk Person {i:04},bulk.{i:04}@imports.example,+44 20 7946 {i:04},Firm {i:04}\n"));
+    }
+    let res = app
+        .request(reqwest::Method::POST, "/api/v1/customers/import")
+        .bearer_auth(&s.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    for i in [0, 1, 777, 1500, 1999] {
+        let name = format!("Bulk Person {i:04}");
+        assert_eq!(search(&s, &format!("person {i:04}"), "").await, [name.as_str()], "name {i}");
+        assert_eq!(search(&s, &format!("k.{i:04}@imp"), "").await, [name.as_str()], "email {i}");
+        assert_eq!(search(&s, &format!("7946 {i:04}"), "").await, [name.as_str()], "phone {i}");
+        assert_eq!(search(&s, &format!("firm {i:04}"), "").await, [name.as_str()], "company {i}");
+    }
+    assert_eq!(search(&s, "person 19", "").await.len(), 100, "Bulk Person 1900 to 1999");
+    if app.backend == rapport_tests::Backend::Postgres {
+        use sea_orm::ConnectionTrait;
+        let sql = "SELECT relname, array_to_string(reloptions, ',') AS o FROM pg_class \
+                   WHERE relname LIKE 'idx_customers_search_%' ORDER BY relname";
+        let rows = app.db.query_all_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), sql)).await;
+        let rows: Vec<String> = rows.unwrap().iter().map(|r| r.try_get::<String>("", "o").unwrap()).collect();
+        assert_eq!(rows, vec!["fastupdate=on,gin_pending_list_limit=256"; 4]);
+    }
+}
+
 db_tests!(
+    q_finds_every_customer_of_a_bulk_import,
     q_finds_a_substring_in_the_middle_of_name_email_phone_or_company_in_any_case,
     q_finds_chinese_names_by_two_and_three_characters,
     q_takes_percent_underscore_and_double_quotes_literally,
