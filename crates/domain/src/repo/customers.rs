@@ -316,21 +316,34 @@ pub async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collec
     Ok(out)
 }
 
-/// The cities of these customers (`None`: no city).
+/// Customers by email key: id and city. Large chunks, as [`ids_by_emails`], in two
+/// halves at once: on a pool they go to two connections (two server processes on
+/// PostgreSQL and MySQL), which halves the time of a million random lookups.
 ///
 /// # Errors
 /// Database failures.
-pub async fn cities(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Option<String>>, DbErr> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<(i64, Option<String>)> = customer::Entity::find()
-            .select_only()
-            .columns([customer::Column::Id, customer::Column::City])
-            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
+pub async fn with_cities_by_emails(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<HashMap<String, (i64, Option<String>)>, DbErr> {
+    async fn lookup(
+        db: &impl ConnectionTrait,
+        keys: &[String],
+    ) -> Result<Vec<(i64, Option<String>, Option<String>)>, DbErr> {
+        let mut rows = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(5000) {
+            let found: Vec<(i64, Option<String>, Option<String>)> = customer::Entity::find()
+                .select_only()
+                .columns([customer::Column::Id, customer::Column::EmailKey, customer::Column::City])
+                .filter(customer::Column::EmailKey.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            rows.extend(found);
+        }
+        Ok(rows)
     }
-    Ok(out)
+    let (a, b) = keys.split_at(keys.len() / 2);
+    let (a, b) = tokio::try_join!(lookup(db, a), lookup(db, b))?;
+    Ok(a.into_iter().chain(b).filter_map(|(id, k, city)| k.map(|k| (k, (id, city)))).collect())
 }

@@ -197,10 +197,11 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         errors.push(FieldError::at_line(2, "file", "has no data rows"));
     }
     let emails: Vec<String> = rows.iter().map(|r| r.email.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let customers = customer_repo::ids_by_emails(db, &emails).await?;
+    // With the city, for the rollups by city: one lookup instead of two.
+    let customers = customer_repo::with_cities_by_emails(db, &emails).await?;
     let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let products = products_by_sku(db, &skus).await?;
-    let mut orders: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    let mut by_ref: HashMap<&str, Vec<&Row>> = HashMap::new();
     for r in &rows {
         if !customers.contains_key(&r.email) {
             errors.push(FieldError::at_line(
@@ -212,9 +213,12 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         if !products.contains_key(&r.sku) {
             errors.push(FieldError::at_line(r.line, "sku", format!("no product has the sku {}", r.sku)));
         }
-        orders.entry(r.order_ref.clone()).or_default().push(r);
+        by_ref.entry(r.order_ref.as_str()).or_default().push(r);
     }
-    for lines in orders.values() {
+    // Orders by reference: numbers are given in that order.
+    let mut orders: Vec<(&str, Vec<&Row>)> = by_ref.into_iter().collect();
+    orders.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (_, lines) in &orders {
         let first = lines[0];
         for r in &lines[1..] {
             if (r.email.as_str(), r.date, r.status.as_str())
@@ -237,7 +241,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
     let at = now();
     // Numbers are reserved per year in one step: the counter row stays locked until commit.
     let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
-    for lines in orders.values() {
+    for (_, lines) in &orders {
         *per_year.entry(lines[0].date.year()).or_default() += 1;
     }
     let mut next_number: HashMap<i32, i64> = HashMap::new();
@@ -248,16 +252,12 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
     }
     let (mut product_orders, mut pairs, mut counted) = (HashMap::new(), HashMap::new(), 0i64);
     let mut line_count = 0u64;
-    let affected: BTreeSet<i64> = orders.values().filter_map(|l| customers.get(&l[0].email).copied()).collect();
-    let affected: Vec<i64> = affected.into_iter().collect();
-    let cities = customer_repo::cities(&txn, &affected).await?;
     let mut rollups = Totals::default();
     // What the imported orders that count (not cancelled) add per customer: aggregates
     // for RFM, and orders per product for the recommendations.
     let mut stats: BTreeMap<i64, customer_order_stats::Model> = BTreeMap::new();
     let mut bought: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
-    let order_list: Vec<(&String, &Vec<&Row>)> = orders.iter().collect();
-    for chunk in order_list.chunks(500) {
+    for chunk in orders.chunks(500) {
         let mut heads = Vec::with_capacity(chunk.len());
         let mut priced: Vec<(String, Vec<PricedLine<'_>>)> = Vec::with_capacity(chunk.len());
         for (_, lines) in chunk {
@@ -277,7 +277,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
                 let (pid, name) = products.get(&r.sku).cloned().unwrap_or_default();
                 priced_lines.push((pid, name, *r, cents));
             }
-            let customer = customers.get(&first.email).copied().unwrap_or_default();
+            let (customer, city) = customers.get(&first.email).map_or((0, None), |(id, city)| (*id, city.as_deref()));
             let rollup_lines: Vec<totals::Line> = priced_lines
                 .iter()
                 .map(|(pid, _, r, cents)| totals::Line {
@@ -290,7 +290,7 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
                 date: first.date,
                 owner_id: None,
                 status: &first.status,
-                city: cities.get(&customer).and_then(Option::as_deref),
+                city,
                 total_cents: total,
                 lines: &rollup_lines,
             });
