@@ -65,13 +65,14 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false);
     if url.starts_with("sqlite") {
-        // A 64 MiB page cache (the default is 2 MiB): a large import touches every index
-        // of the tables it fills, and pages that do not fit are written and read back.
+        // A 64 MiB page cache (the default is 2 MiB), 256 MiB during bulk imports: a large
+        // import touches every index of the tables it fills, and pages that do not fit
+        // are written and read back (`repo::page_cache`).
         opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", format!("-{}", rapport_domain::repo::page_cache::WRITER_KIB))
         });
     } else {
         opts.max_connections(16);

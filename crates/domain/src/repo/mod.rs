@@ -13,6 +13,7 @@ pub mod customers;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;
+pub mod page_cache;
 pub mod product_pairs;
 pub mod products;
 pub mod quotes;

@@ -253,7 +253,7 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
     // Emails taken already are found by the unique index while writing rather than
     // looked up first: for a valid file of a million rows the lookup costs seconds.
     // A file that hits one is rolled back, and only then are its taken emails listed.
-    match write_file(db, actor, data, today).await {
+    match crate::repo::page_cache::bulk(db, write_file(db, actor, data, today)).await {
         Err(DomainError::Duplicate { message, existing_id }) => {
             let taken = taken_emails(db, data, today).await?;
             if taken.is_empty() {

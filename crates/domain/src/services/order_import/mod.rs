@@ -237,11 +237,26 @@ pub async fn import(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> Resu
         return Err(DomainError::ImportRejected(errors));
     }
 
+    crate::repo::page_cache::bulk(db, write(db, actor, &orders, &customers, &products)).await
+}
+
+/// Customers by email: id and city.
+type Customers = HashMap<String, (i64, Option<String>)>;
+
+/// Writes the orders of a checked file in one transaction, with everything derived
+/// from them (rollups, aggregates, co-occurrence counts).
+async fn write(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    orders: &[(&str, Vec<&Row>)],
+    customers: &Customers,
+    products: &HashMap<String, (i64, String)>,
+) -> Result<OrderImportReport> {
     let txn = db.begin().await?;
     let at = now();
     // Numbers are reserved per year in one step: the counter row stays locked until commit.
     let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
-    for (_, lines) in &orders {
+    for (_, lines) in orders {
         *per_year.entry(lines[0].date.year()).or_default() += 1;
     }
     let mut next_number: HashMap<i32, i64> = HashMap::new();
