@@ -307,16 +307,11 @@ mod tests {
         upserts_add_to_existing_rows_and_create_the_rest(&crate::testing::db().await, "upsert_test").await;
     }
 
-    /// PostgreSQL and MySQL when their URLs are set, as CI sets them (`.ci/run`).
+    /// PostgreSQL and MySQL when their URLs are set ([`crate::testing::server_dbs`]).
     #[tokio::test]
     async fn upserts_add_on_postgres_and_mysql() {
-        for var in ["RAPPORT_TEST_POSTGRES_URL", "RAPPORT_TEST_MYSQL_URL"] {
-            let Ok(url) = std::env::var(var) else {
-                eprintln!("{var} is not set: not run on that database");
-                continue;
-            };
-            let db = sea_orm::Database::connect(url.as_str()).await.expect("connect");
-            let table = format!("upsert_test_{}", std::process::id());
+        let table = format!("upsert_test_{}", std::process::id());
+        for db in crate::testing::server_dbs().await {
             upserts_add_to_existing_rows_and_create_the_rest(&db, &table).await;
         }
     }

@@ -133,7 +133,7 @@ where
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
-    use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+    use sea_orm::{ConnectionTrait, DatabaseConnection};
 
     use super::chunked;
 
@@ -179,16 +179,11 @@ mod tests {
         reads_every_row_once_in_order(&crate::testing::db().await, "scan_test").await;
     }
 
-    /// PostgreSQL and MySQL when their URLs are set, as CI sets them (`.ci/run`).
+    /// PostgreSQL and MySQL when their URLs are set ([`crate::testing::server_dbs`]).
     #[tokio::test]
     async fn chunks_read_every_row_once_in_order_on_postgres_and_mysql() {
-        for var in ["RAPPORT_TEST_POSTGRES_URL", "RAPPORT_TEST_MYSQL_URL"] {
-            let Ok(url) = std::env::var(var) else {
-                eprintln!("{var} is not set: not run on that database");
-                continue;
-            };
-            let db = Database::connect(url.as_str()).await.expect("connect");
-            let table = format!("scan_test_{}", std::process::id());
+        let table = format!("scan_test_{}", std::process::id());
+        for db in crate::testing::server_dbs().await {
             reads_every_row_once_in_order(&db, &table).await;
         }
     }

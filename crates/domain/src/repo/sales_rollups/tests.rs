@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::status::{by_month_status, by_month_status_from_orders};
 use super::{By, ROLLUPS, Rollup, STATUS, int, select};
-use crate::entities::{customer, order, product};
+use crate::entities::{customer, order};
 use crate::services::customers::{self, NewCustomer};
 use crate::services::{order_import, orders, seed};
 use crate::{Actor, testing};
@@ -69,16 +69,7 @@ async fn every_rollup_equals_the_orders_after_seeding_and_an_import() {
         .await
         .expect("query")
         .expect("a seeded customer with a city and an email");
-    let skus: Vec<String> = product::Entity::find()
-        .filter(product::Column::SkuKey.is_not_null())
-        .order_by_asc(product::Column::Id)
-        .all(&db)
-        .await
-        .expect("products")
-        .into_iter()
-        .map(|p| p.sku)
-        .take(2)
-        .collect();
+    let skus: Vec<String> = testing::skus(&db).await.into_iter().map(|p| p.1).take(2).collect();
     let (a, b, city) = (&skus[0], &skus[1], with_city.email.as_deref().expect("email"));
     // A product twice in one order (one order for it, both lines' revenue); a day and a
     // month the seed has orders in; a cancelled order; a customer without a city.

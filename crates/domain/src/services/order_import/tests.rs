@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{
-    customer, customer_order_stats, customer_product, customer_product_pair, order, order_line, product,
-    product_customer_stats, product_order_stats, product_pair,
+    customer, customer_order_stats, customer_product, customer_product_pair, order, order_line, product_customer_stats,
+    product_order_stats, product_pair,
 };
 use crate::repo::{counters, customer_products, customer_stats, product_pairs};
 use crate::services::customers::{self, NewCustomer};
@@ -127,33 +127,22 @@ async fn an_import_adds_to_the_aggregates_and_co_occurrence_counts_of_the_orders
     let input = NewCustomer { name: "New".into(), email: Some("new@example.com".into()), ..Default::default() };
     customers::create(&db, &system, input).await.expect("customer");
     // A seeded customer with orders, who gets products they have and products they lack.
-    let (old_id, old_email) = customer_order_stats::Entity::find()
+    let old_id = customer_order_stats::Entity::find()
         .order_by_asc(customer_order_stats::Column::OrderCount)
         .all(&db)
         .await
         .expect("stats")
         .into_iter()
-        .find_map(|s| {
-            let c = before.customer_products.keys().filter(|k| k.0 == s.customer_id).count();
-            (c > 0).then_some(s.customer_id)
-        })
-        .map(|id| (id, id))
+        .map(|s| s.customer_id)
+        .find(|id| before.customer_products.keys().any(|k| k.0 == *id))
         .expect("a seeded customer with products");
-    let old_email = customer::Entity::find_by_id(old_email)
+    let old_email = customer::Entity::find_by_id(old_id)
         .one(&db)
         .await
         .expect("query")
         .and_then(|c| c.email)
         .expect("seeded customers have emails");
-    let skus: Vec<(i64, String)> = product::Entity::find()
-        .filter(product::Column::SkuKey.is_not_null())
-        .order_by_asc(product::Column::Id)
-        .all(&db)
-        .await
-        .expect("products")
-        .into_iter()
-        .map(|p| (p.id, p.sku))
-        .collect();
+    let skus = testing::skus(&db).await;
     let has: BTreeSet<i64> = before.customer_products.keys().filter(|k| k.0 == old_id).map(|k| k.1).collect();
     let owned = skus.iter().find(|p| has.contains(&p.0)).expect("an owned product").1.clone();
     let fresh: Vec<&String> = skus.iter().filter(|p| !has.contains(&p.0)).map(|p| &p.1).take(3).collect();
