@@ -1,0 +1,35 @@
+// English messages for the dashboard, sales forecast, regression and RFM pages.
+export const analytics = {
+  'dash.revenue': 'Revenue by month',
+  'dash.newCustomers': 'New customers',
+  'dash.pipeline': 'Pipeline by stage',
+  'dash.winRate': 'Win rate',
+  'dash.openService': 'Open requests',
+  'dash.overdue': 'Overdue',
+  'dash.csat': 'CSAT',
+  'dash.totalRevenue': 'Revenue (period)',
+  'dash.campaignRoi': 'Campaign ROI',
+
+  'fc.title': 'Sales forecast',
+  'fc.adj': 'adj.',
+  'fc.rse': 'Residual std. error',
+  'fc.backtest': 'Backtest',
+  'fc.points': 'points',
+  'fc.coefficient': 'Coefficient',
+  'fc.estimate': 'Estimate',
+  'fc.stdError': 'Std. error',
+  'fc.revenue': 'Revenue',
+  'fc.fit': 'Fit',
+  'fc.forecast': 'Forecast',
+  'fc.low': '95% low',
+  'fc.high': '95% high',
+
+  'reg.rows': 'Rows (header first; the first column is y)',
+  'reg.fit': 'Fit',
+  'reg.rse': 'residual std. error',
+  'reg.term': 'Term',
+
+  'rfm.title': 'RFM segments',
+  'rfm.segment': 'Segment',
+  'rfm.share': 'Share',
+} as const;
