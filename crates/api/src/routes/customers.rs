@@ -217,21 +217,16 @@ async fn export_customers(
     q: Query<CustomerFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter: CustomerFilter = q.into_inner().into();
-    // The first chunk is read before answering, so that rights and filters fail as problems.
-    let (first, next) = svc::export_chunk(&state.read, &user.0, &filter, None, EXPORT_CHUNK).await?;
-    let actor = user.0;
-    let rest = stream::unfold(next, move |after| {
-        let (state, actor, filter) = (state.clone(), actor.clone(), filter.clone());
-        async move {
-            let after = after?;
-            match svc::export_chunk(&state.read, &actor, &filter, Some(after), EXPORT_CHUNK).await {
-                Ok((bytes, next)) => Some((Ok::<_, actix_web::Error>(Bytes::from(bytes)), next)),
-                Err(e) => {
-                    tracing::error!(error = ?e, "export stopped");
-                    Some((Err(actix_web::error::ErrorInternalServerError("export failed")), None))
-                }
+    let (first, chunks) = svc::export_stream(state.read.clone(), user.0, filter, EXPORT_CHUNK).await?;
+    let rest = stream::unfold(chunks, |mut chunks| async move {
+        let chunk = match chunks.recv().await? {
+            Ok(bytes) => Ok(Bytes::from(bytes)),
+            Err(e) => {
+                tracing::error!(error = ?e, "export stopped");
+                Err(actix_web::error::ErrorInternalServerError("export failed"))
             }
-        }
+        };
+        Some((chunk, chunks))
     });
     let body = futures_util::StreamExt::chain(stream::once(async move { Ok(Bytes::from(first)) }), rest);
     Ok(HttpResponse::Ok()

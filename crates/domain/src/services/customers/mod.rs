@@ -4,7 +4,7 @@ mod export;
 mod import;
 mod model;
 
-pub use export::{EXPORT_HEADER, export_chunk};
+pub use export::{EXPORT_HEADER, export_stream};
 pub use import::{IMPORT_COLUMNS, ImportReport, ParsedImport, import_csv, parse_csv};
 pub use model::{Customer, CustomerChanges, NewCustomer, SOURCES};
 
