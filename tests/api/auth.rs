@@ -38,11 +38,17 @@ async fn wrong_password_and_unknown_email_get_the_same_401(app: TestApp) {
     assert_eq!(wrong, unknown, "the two failures must not be told apart");
 }
 
-async fn deactivated_users_cannot_sign_in(app: TestApp) {
+/// The token of a session in use stops working on the next request, although the server
+/// keeps recently checked tokens for a moment (`token_states`).
+async fn deactivated_users_cannot_sign_in_and_their_tokens_stop_at_once(app: TestApp) {
     let admin = app.login_as(Role::Admin).await;
     let (id, email) = app.create_user(Role::Support).await;
+    let (_, session) = read(login(&app, &email, PASSWORD).await).await;
+    let user = app.with_token(session["access_token"].as_str().unwrap());
+    assert_eq!(user.get("/api/v1/auth/me").await.status(), StatusCode::OK);
     let res = admin.patch(&format!("/api/v1/users/{id}"), &json!({ "active": false })).await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_problem(user.get("/api/v1/auth/me").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert_problem(login(&app, &email, PASSWORD).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
@@ -141,7 +147,7 @@ db_tests!(
     chunked_oversize_json_gets_a_413_problem,
     login_returns_tokens_and_the_user,
     wrong_password_and_unknown_email_get_the_same_401,
-    deactivated_users_cannot_sign_in,
+    deactivated_users_cannot_sign_in_and_their_tokens_stop_at_once,
     refresh_rotates_and_reuse_revokes_the_family,
     logout_revokes_the_refresh_token,
     requests_without_a_valid_token_get_401,

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Instant;
 
 use actix_web::http::Method;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
@@ -135,7 +136,8 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 
 /// The actor behind a bearer token (an `rk_` API key or a JWT access token) and
 /// whether it may only read. An access token issued before the user's password,
-/// role or active flag changed is refused.
+/// role or active flag changed is refused (a change made by another instance is seen
+/// within [`crate::token_states::FRESH`]).
 ///
 /// # Errors
 /// `unauthorized` for an invalid token or key.
@@ -146,7 +148,12 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<(Actor, bool)
     } else {
         let Verified { actor, version } = state.jwt.verify(token)?;
         let id = actor.user_id.ok_or_else(|| ApiError::unauthorized("the access token is invalid"))?;
-        auth::check_token_version(&state.read, id, version).await?;
+        let now = Instant::now();
+        if !state.token_states.is_current(id, version, now) {
+            let generation = state.token_states.generation();
+            auth::check_token_version(&state.read, id, version).await?;
+            state.token_states.remember(id, version, now, generation);
+        }
         Ok((actor, false))
     }
 }

@@ -16,6 +16,7 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod throttle;
+pub mod token_states;
 pub mod webhooks;
 
 pub use startup::{Application, connect, connect_reads, openapi};

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::auth::JwtKeys;
+use crate::token_states::TokenStates;
 
 /// Shared application state.
 #[derive(Clone)]
@@ -23,4 +24,6 @@ pub struct AppState {
     pub tracking: TrackingBase,
     /// Wakes the delivery worker (after a launch or a test send).
     pub wake: Arc<Notify>,
+    /// Access tokens recently found current.
+    pub token_states: Arc<TokenStates>,
 }

@@ -109,6 +109,9 @@ async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     throttle.check(&req)?;
     passwords::change(&state.db, &user.0, &body.current_password, &body.new_password).await?;
+    if let Some(id) = user.0.user_id {
+        state.token_states.forget(id);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -90,6 +90,8 @@ async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let changes = UserChanges { name: b.name, role: b.role.map(Into::into), active: b.active, password: b.password };
-    let u = svc::update(&state.db, &user.0, id.into_inner(), if_match(&req)?, changes).await?;
+    let id = id.into_inner();
+    let u = svc::update(&state.db, &user.0, id, if_match(&req)?, changes).await?;
+    state.token_states.forget(id);
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(u.version))).json(User::from(u)))
 }
