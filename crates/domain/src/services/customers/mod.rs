@@ -86,22 +86,22 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewCustomer) 
     }
     let txn = db.begin().await?;
     check_owner(&txn, actor, scope, input.owner_id).await?;
-    let id = create_in(&txn, actor, input).await?;
-    let created = load_in(&txn, id).await?;
+    let created = create_in(&txn, actor, input).await?;
     txn.commit().await?;
     Ok(created)
 }
 
 /// Creates a validated customer with its audit entry inside the caller's transaction
-/// (no rights check: the caller has made it). Returns the id.
+/// (no rights check: the caller has made it). Returns it as reading it back would.
 ///
 /// # Errors
 /// `Duplicate` email, `Invalid`, database failures.
-pub(crate) async fn create_in(txn: &impl ConnectionTrait, actor: &Actor, input: NewCustomer) -> Result<i64> {
+pub(crate) async fn create_in(txn: &impl ConnectionTrait, actor: &Actor, input: NewCustomer) -> Result<Customer> {
     let input = input.validated(today())?;
     check_email_free(txn, input.email.as_deref(), None).await?;
-    let id = insert(txn, input).await?;
-    let created = load_in(txn, id).await?;
+    let at = now();
+    let id = insert(txn, &input, at).await?;
+    let created = Customer::created(id, input, at);
     audit::record(
         txn,
         actor,
@@ -109,7 +109,7 @@ pub(crate) async fn create_in(txn: &impl ConnectionTrait, actor: &Actor, input: 
     )
     .await?;
     crate::services::webhooks::emit(txn, "customer.created", &created).await?;
-    Ok(id)
+    Ok(created)
 }
 
 /// A live customer with its tags, without a rights check.
@@ -146,15 +146,17 @@ pub(crate) fn customer_row(v: &NewCustomer, at: NaiveDateTime) -> customer::Acti
     }
 }
 
-/// Inserts a validated customer and its tags; returns the new id.
-pub(crate) async fn insert(db: &impl ConnectionTrait, v: NewCustomer) -> Result<i64> {
-    let email = v.email.clone().unwrap_or_default();
-    let id = customer::Entity::insert(customer_row(&v, now()))
+/// Inserts a validated customer created at `at` and its tags; returns the new id.
+pub(crate) async fn insert(db: &impl ConnectionTrait, v: &NewCustomer, at: NaiveDateTime) -> Result<i64> {
+    let id = customer::Entity::insert(customer_row(v, at))
         .exec(db)
         .await
-        .map_err(|e| crate::repo::unique_violation(e, || format!("a customer already has the email {email}")))?
+        .map_err(|e| {
+            let email = v.email.as_deref().unwrap_or_default();
+            crate::repo::unique_violation(e, || format!("a customer already has the email {email}"))
+        })?
         .last_insert_id;
-    repo::insert_tags(db, v.tags.into_iter().map(|t| (id, t)).collect()).await?;
+    repo::insert_tags(db, v.tags.iter().map(|t| (id, t.clone())).collect()).await?;
     Ok(id)
 }
 

@@ -76,7 +76,7 @@ pub async fn convert(db: &DatabaseConnection, actor: &Actor, id: i64, opts: Conv
                 notes: cur.notes.clone(),
                 ..Default::default()
             };
-            (customers::create_in(&txn, actor, input).await?, false)
+            (customers::create_in(&txn, actor, input).await?.id, false)
         }
     };
     // Checked only now, after the customer was written: a failure here must undo it.
