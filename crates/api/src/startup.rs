@@ -78,6 +78,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await.with_context(|| format!("connecting to {}", redact(url)))?;
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if db.get_database_backend() == DbBackend::Sqlite && !in_memory {
+        rapport_domain::repo::page_cache::limit_heap(&db).await.context("limiting SQLite's memory")?;
+    }
     Migrator::up(&db, None).await.context("running migrations")?;
     Ok(db)
 }
