@@ -13,6 +13,7 @@ use crate::entities::{customer, customer_tag};
 use crate::error::Result;
 use crate::list::{Cursor, Paging, SortKey};
 use crate::repo;
+use crate::repo::customer_search::Plan;
 
 /// Sort fields of the customer list.
 pub const SORT_FIELDS: &[&str] = &["id", "name", "city", "created_at", "updated_at"];
@@ -200,14 +201,14 @@ async fn insert_batch(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel
     Ok(got.into_iter().map(|g| g.0).collect())
 }
 
-fn filtered(f: &CustomerFilter, owner: Option<i64>, backend: DbBackend) -> Select<customer::Entity> {
+fn filtered(f: &CustomerFilter, owner: Option<i64>, backend: DbBackend, plan: Plan) -> Select<customer::Entity> {
     use customer::Column as C;
     let mut q = customer::Entity::find().filter(C::DeletedAt.is_null());
     if let Some(owner) = owner {
         q = q.filter(C::OwnerId.eq(owner));
     }
     if let Some(text) = f.q.as_deref() {
-        q = q.filter(repo::customer_search::condition(backend, &text.to_lowercase()));
+        q = q.filter(repo::customer_search::condition(backend, &text.to_lowercase(), plan));
     }
     if let Some(city) = &f.city {
         q = q.filter(C::City.eq(city.clone()));
@@ -279,7 +280,28 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
     let backend = db.get_database_backend();
-    let select = filtered(f, owner, backend);
+    let plan = match f.q.as_deref() {
+        Some(text) => repo::customer_search::plan(db, &text.to_lowercase()).await?,
+        None => Plan::Fetch,
+    };
+    if plan == Plan::Walk {
+        // The total counts the candidates fetched by id (it reads at most the cap), the
+        // page walks the sort index.
+        let total = match paging {
+            Paging::Offset { count: true, .. } => {
+                Some(repo::capped_count(db, filtered(f, owner, backend, Plan::Fetch)).await?)
+            }
+            _ => None,
+        };
+        let paging = match *paging {
+            Paging::Offset { page, per_page, .. } => Paging::Offset { page, per_page, count: false },
+            ref cursor => cursor.clone(),
+        };
+        let (rows, _, next) =
+            repo::paged(db, filtered(f, owner, backend, plan), FIELDS, customer::Column::Id, keys, &paging).await?;
+        return Ok((rows, total, next));
+    }
+    let select = filtered(f, owner, backend, plan);
     if backend == DbBackend::Postgres && f.q.is_some() {
         // A search must be planned for its needle: only then does PostgreSQL see that a
         // rare one is best found through the trigram indexes.
@@ -323,7 +345,7 @@ pub async fn export_json(
     limit: u64,
 ) -> Result<String, DbErr> {
     use sea_orm::IdenStatic;
-    let mut select = filtered(f, owner, DbBackend::Sqlite)
+    let mut select = filtered(f, owner, DbBackend::Sqlite, Plan::Fetch)
         .select_only()
         .columns(EXPORT_COLUMNS.iter().copied())
         .column(customer::Column::Version);

@@ -236,7 +236,10 @@ where
 
 /// The number of rows `q` selects, counted up to one past [`TOTAL_CAP`]: the count reads
 /// at most that many index entries however many rows match.
-async fn capped_count<E: EntityTrait>(db: &impl sea_orm::ConnectionTrait, q: Select<E>) -> Result<u64, DbErr> {
+pub(crate) async fn capped_count<E: EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    q: Select<E>,
+) -> Result<u64, DbErr> {
     use sea_orm::sea_query::{Alias, Query};
     use sea_orm::{QuerySelect, QueryTrait};
     let rows = q.select_only().expr(Expr::cust("1")).limit(TOTAL_CAP + 1).into_query();
