@@ -170,18 +170,21 @@ pub struct SegmentSums {
     pub monetary_cents: i64,
 }
 
+/// A row's part in its segment's sums: segment, last order day, frequency, monetary.
+pub type SumsRow<'a> = (&'a str, i64, i64, i64);
+
 /// Each segment's sums over these rows, keyed by segment name.
-pub fn sums_of(rows: &[rfm::Model]) -> BTreeMap<String, SegmentSums> {
+pub fn sums_of<'a>(rows: impl IntoIterator<Item = SumsRow<'a>>) -> BTreeMap<String, SegmentSums> {
     let mut out = BTreeMap::<String, SegmentSums>::new();
-    for r in rows {
-        if !out.contains_key(&r.segment) {
-            out.insert(r.segment.clone(), SegmentSums::default());
+    for (segment, last_order_day, frequency, monetary_cents) in rows {
+        if !out.contains_key(segment) {
+            out.insert(segment.to_owned(), SegmentSums::default());
         }
-        let s = out.get_mut(&r.segment).expect("inserted above");
+        let s = out.get_mut(segment).expect("inserted above");
         s.customers += 1;
-        s.last_order_day += r.last_order_day;
-        s.frequency += r.frequency;
-        s.monetary_cents += r.monetary_cents;
+        s.last_order_day += last_order_day;
+        s.frequency += frequency;
+        s.monetary_cents += monetary_cents;
     }
     out
 }

@@ -38,14 +38,79 @@ async fn snapshot(read: &DatabaseConnection) -> Result<DatabaseTransaction> {
     })
 }
 
-/// The stored rows for the computed scores at `today`, by customer id.
-pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<rfm::Model> {
+/// A customer's freshly scored row: what its stored row is to be, with the segment as
+/// the analytics' enum rather than text. A refresh holds one for every customer at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Fresh {
+    customer_id: i64,
+    first_order_date: NaiveDate,
+    last_order_day: i64,
+    frequency: i64,
+    monetary_cents: i64,
+    r: i16,
+    f: i16,
+    m: i16,
+    segment: Segment,
+}
+
+impl Fresh {
+    /// The row to store.
+    pub(super) fn model(&self) -> rfm::Model {
+        rfm::Model {
+            customer_id: self.customer_id,
+            first_order_date: self.first_order_date,
+            last_order_day: self.last_order_day,
+            frequency: self.frequency,
+            monetary_cents: self.monetary_cents,
+            r: self.r,
+            f: self.f,
+            m: self.m,
+            segment: self.segment.as_str().to_owned(),
+        }
+    }
+
+    /// Whether `stored` is this row already.
+    fn is_stored_as(&self, stored: &rfm::Model) -> bool {
+        let Self { customer_id, first_order_date, last_order_day, frequency, monetary_cents, r, f, m, segment } = *self;
+        (customer_id, first_order_date, last_order_day, frequency, monetary_cents, r, f, m)
+            == (
+                stored.customer_id,
+                stored.first_order_date,
+                stored.last_order_day,
+                stored.frequency,
+                stored.monetary_cents,
+                stored.r,
+                stored.f,
+                stored.m,
+            )
+            && segment.as_str() == stored.segment
+    }
+
+    /// A stored row as a fresh one (tests compare refreshes through it).
+    #[cfg(test)]
+    pub(super) fn of(stored: &rfm::Model) -> Self {
+        Self {
+            customer_id: stored.customer_id,
+            first_order_date: stored.first_order_date,
+            last_order_day: stored.last_order_day,
+            frequency: stored.frequency,
+            monetary_cents: stored.monetary_cents,
+            r: stored.r,
+            f: stored.f,
+            m: stored.m,
+            segment: Segment::parse(&stored.segment).expect("a stored segment"),
+        }
+    }
+}
+
+/// The rows for the computed scores at `today`, by customer id.
+pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<Fresh> {
     let day = i64::from(today.num_days_from_ce());
     c.inputs
         .iter()
         .zip(&c.scores)
         .zip(&c.first)
-        .map(|((i, s), first)| rfm::Model {
+        .map(|((i, s), first)| Fresh {
             customer_id: i.customer_id,
             first_order_date: *first,
             last_order_day: day - i.recency_days,
@@ -54,7 +119,7 @@ pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<rfm::Model> {
             r: i16::from(s.r),
             f: i16::from(s.f),
             m: i16::from(s.m),
-            segment: s.segment.as_str().to_owned(),
+            segment: s.segment,
         })
         .collect()
 }
@@ -62,7 +127,7 @@ pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<rfm::Model> {
 /// What turns the stored rows into `fresh` (both in customer id order), built while the
 /// stored rows stream past one by one so that they are never all held at once.
 pub(super) struct Difference<'a> {
-    fresh: &'a [rfm::Model],
+    fresh: &'a [Fresh],
     next: usize,
     /// Customers whose stored rows go.
     gone: Vec<i64>,
@@ -71,7 +136,7 @@ pub(super) struct Difference<'a> {
 }
 
 impl<'a> Difference<'a> {
-    pub(super) fn new(fresh: &'a [rfm::Model]) -> Self {
+    pub(super) fn new(fresh: &'a [Fresh]) -> Self {
         Self { fresh, next: 0, gone: Vec::new(), changed: Vec::new() }
     }
 
@@ -83,7 +148,7 @@ impl<'a> Difference<'a> {
         }
         match self.fresh.get(self.next) {
             Some(n) if n.customer_id == o.customer_id => {
-                if n != o {
+                if !n.is_stored_as(o) {
                     self.gone.push(o.customer_id);
                     self.changed.push(self.next);
                 }
@@ -96,13 +161,13 @@ impl<'a> Difference<'a> {
     /// The customers whose rows go, and the rows to insert.
     pub(super) fn finish(mut self) -> (Vec<i64>, Vec<rfm::Model>) {
         self.changed.extend(self.next..self.fresh.len());
-        (self.gone, self.changed.into_iter().map(|i| self.fresh[i].clone()).collect())
+        (self.gone, self.changed.into_iter().map(|i| self.fresh[i].model()).collect())
     }
 }
 
 /// [`Difference`] of stored rows already in memory.
 #[cfg(test)]
-pub(super) fn difference(old: &[rfm::Model], fresh: &[rfm::Model]) -> (Vec<i64>, Vec<rfm::Model>) {
+pub(super) fn difference(old: &[rfm::Model], fresh: &[Fresh]) -> (Vec<i64>, Vec<rfm::Model>) {
     let mut d = Difference::new(fresh);
     old.iter().for_each(|o| d.old(o));
     d.finish()
@@ -115,7 +180,8 @@ async fn refresh_of(
     today: NaiveDate,
 ) -> Result<(BTreeMap<String, SegmentSums>, Vec<i64>, Vec<rfm::Model>)> {
     let fresh = rows_of(&compute(conn, today).await?, today);
-    let sums = repo::sums_of(&fresh);
+    let sums =
+        repo::sums_of(fresh.iter().map(|r| (r.segment.as_str(), r.last_order_day, r.frequency, r.monetary_cents)));
     let mut diff = Difference::new(&fresh);
     repo::each(conn, |o| diff.old(&o)).await?;
     let (gone, changed) = diff.finish();

@@ -99,6 +99,7 @@ async fn stored_scores_follow_orders_and_days_and_conditions_select_them() {
     let a = stored::rows_of(&compute(&db, later).await.expect("compute"), later);
     let b = stored::rows_of(&compute(&db, next).await.expect("compute"), next);
     assert_eq!(a.len(), rows.len());
+    let a: Vec<customer_rfm::Model> = a.iter().map(stored::Fresh::model).collect();
     let (gone, changed) = stored::difference(&a, &b);
     assert!(gone.is_empty() && changed.is_empty(), "{} gone, {} changed", gone.len(), changed.len());
 }
@@ -117,11 +118,12 @@ fn the_difference_deletes_and_inserts_exactly_what_changed() {
         segment: "lost".into(),
     };
     let old = vec![row(1, 1), row(2, 1), row(4, 1), row(6, 1), row(9, 1)];
-    let fresh = vec![row(2, 1), row(3, 1), row(4, 2), row(6, 1), row(10, 1)];
+    let fresh = [row(2, 1), row(3, 1), row(4, 2), row(6, 1), row(10, 1)];
+    let fresh: Vec<stored::Fresh> = fresh.iter().map(stored::Fresh::of).collect();
     let (gone, changed) = stored::difference(&old, &fresh);
     assert_eq!(gone, vec![1, 4, 9]);
     assert_eq!(changed.iter().map(|r| (r.customer_id, r.frequency)).collect::<Vec<_>>(), vec![(3, 1), (4, 2), (10, 1)]);
-    let (gone, changed) = stored::difference(&[], &[row(1, 1)]);
+    let (gone, changed) = stored::difference(&[], &[stored::Fresh::of(&row(1, 1))]);
     assert!(gone.is_empty() && changed.len() == 1);
     let (gone, changed) = stored::difference(&old, &[]);
     assert_eq!((gone.len(), changed.len()), (5, 0));
