@@ -70,7 +70,7 @@ const READ_AHEAD: usize = 1;
 
 /// The whole export: the first chunk (with the header), read before this returns so that
 /// rights and filters fail as errors rather than as a broken download, and a channel of
-/// the chunks after it. They are read by a task of their own, at most [`READ_AHEAD`]
+/// the chunks after it. They are read by a task of their own, at most `READ_AHEAD`
 /// ahead of the consumer, which stops when the receiver is dropped (a client that
 /// disconnects) or after the first error, which it sends on.
 ///
