@@ -78,8 +78,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await.with_context(|| format!("connecting to {}", redact(url)))?;
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    if db.get_database_backend() == DbBackend::Sqlite && !in_memory {
+    if db.get_database_backend() == DbBackend::Sqlite && !in_memory(url) {
         rapport_domain::repo::page_cache::limit_heap(&db).await.context("limiting SQLite's memory")?;
     }
     Migrator::up(&db, None).await.context("running migrations")?;
@@ -95,8 +94,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// # Errors
 /// When the database cannot be reached.
 pub async fn connect_reads(url: &str, writer: &DatabaseConnection) -> anyhow::Result<DatabaseConnection> {
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    if writer.get_database_backend() != DbBackend::Sqlite || in_memory {
+    if writer.get_database_backend() != DbBackend::Sqlite || in_memory(url) {
         return Ok(writer.clone());
     }
     let mut opts = ConnectOptions::new(url.to_owned());
@@ -105,6 +103,12 @@ pub async fn connect_reads(url: &str, writer: &DatabaseConnection) -> anyhow::Re
         .max_connections(SQLITE_READERS)
         .map_sqlx_sqlite_opts(|o| o.foreign_keys(true).pragma("cache_size", "-8192").pragma("query_only", "ON"));
     Database::connect(opts).await.with_context(|| format!("connecting readers to {}", redact(url)))
+}
+
+/// Whether a SQLite URL names an in-memory database (one per connection, pages never
+/// reread from a file).
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// The URL without its password, for messages.
