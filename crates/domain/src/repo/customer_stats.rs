@@ -157,22 +157,23 @@ pub async fn from_orders(
     Ok(out)
 }
 
-/// Every customer's aggregates as plain tuples (customer, first date, last date, count,
-/// cents), by customer id, read in chunks (`repo::scan`).
+/// Calls `visit` with every customer's aggregates as plain tuples (customer, first date,
+/// last date, count, cents), by customer id, reading a chunk at a time (`repo::scan`).
 ///
 /// # Errors
 /// Database failures.
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<(i64, NaiveDate, NaiveDate, i64, i64)>, DbErr> {
-    let mut out = Vec::new();
+pub async fn each(
+    db: &impl ConnectionTrait,
+    visit: impl FnMut((i64, NaiveDate, NaiveDate, i64, i64)),
+) -> Result<(), DbErr> {
     crate::repo::scan::by_key(
         db,
         "customer_order_stats",
         &["customer_id", "first_order_date", "last_order_date", "order_count", "total_cents"],
         |r: &(i64, NaiveDate, NaiveDate, i64, i64)| r.0,
-        |r| out.push(r),
+        visit,
     )
-    .await?;
-    Ok(out)
+    .await
 }
 
 /// Customers with a (not cancelled) order dated on or after `date`, each once, by id.

@@ -50,6 +50,8 @@ pub struct CustomerRfm {
 }
 
 /// Every scored customer in customer id order: values, scores and first order dates.
+/// At 1M customers these columns are the whole of a refresh's memory (52 bytes a
+/// customer), so nothing else holds a row per customer.
 pub(crate) struct Computed {
     pub(crate) inputs: Vec<RfmInput>,
     pub(crate) scores: Vec<RfmScore>,
@@ -62,34 +64,62 @@ impl Computed {
         let i = self.inputs.binary_search_by_key(&customer_id, |c| c.customer_id).ok()?;
         self.first.get(i).copied()
     }
+
+    /// Merges `extra` (customers not among the inputs yet, in customer id order) into
+    /// the inputs and first dates, in place from the back: no second copy of the columns.
+    fn merge(&mut self, extra: Vec<(RfmInput, NaiveDate)>) {
+        let (n, m) = (self.inputs.len(), extra.len());
+        let blank = RfmInput { customer_id: 0, recency_days: 0, frequency: 0, monetary_cents: 0 };
+        self.inputs.reserve_exact(m);
+        self.first.reserve_exact(m);
+        self.inputs.resize(n + m, blank);
+        self.first.resize(n + m, NaiveDate::MIN);
+        // Everything from k on is merged; the inputs before i are not yet moved.
+        let (mut i, mut k) = (n, n + m);
+        for (row, first) in extra.into_iter().rev() {
+            while i > 0 && self.inputs[i - 1].customer_id > row.customer_id {
+                i -= 1;
+                k -= 1;
+                self.inputs[k] = self.inputs[i];
+                self.first[k] = self.first[i];
+            }
+            k -= 1;
+            self.inputs[k] = row;
+            self.first[k] = first;
+        }
+    }
 }
 
+/// Scores every customer with orders before `as_of`, from the per-customer aggregates;
+/// those who ordered on or after `as_of` from their orders before it.
 pub(crate) async fn compute(db: &impl ConnectionTrait, as_of: NaiveDate) -> Result<Computed> {
-    let late: std::collections::HashSet<i64> = customer_stats::ordering_since(db, as_of).await?.into_iter().collect();
-    let mut rows: Vec<(i64, NaiveDate, NaiveDate, i64, i64)> =
-        customer_stats::all(db).await?.into_iter().filter(|r| !late.contains(&r.0)).collect();
+    let late = customer_stats::ordering_since(db, as_of).await?;
+    let input = |customer_id, last: NaiveDate, frequency, monetary_cents| RfmInput {
+        customer_id,
+        recency_days: (as_of - last).num_days(),
+        frequency,
+        monetary_cents,
+    };
+    let mut c = Computed { inputs: Vec::new(), scores: Vec::new(), first: Vec::new() };
+    customer_stats::each(db, |(id, first, last, n, cents)| {
+        if n > 0 && late.binary_search(&id).is_err() {
+            c.inputs.push(input(id, last, n, cents));
+            c.first.push(first);
+        }
+    })
+    .await?;
     if !late.is_empty() {
-        let late: Vec<i64> = late.into_iter().collect();
-        rows.extend(
-            customer_stats::from_orders(db, &late, Some(as_of))
-                .await?
-                .into_iter()
-                .map(|s| (s.customer_id, s.first_order_date, s.last_order_date, s.order_count, s.total_cents)),
-        );
-        rows.sort_unstable_by_key(|r| r.0);
+        let mut extra: Vec<(RfmInput, NaiveDate)> = customer_stats::from_orders(db, &late, Some(as_of))
+            .await?
+            .into_iter()
+            .filter(|s| s.order_count > 0)
+            .map(|s| (input(s.customer_id, s.last_order_date, s.order_count, s.total_cents), s.first_order_date))
+            .collect();
+        extra.sort_unstable_by_key(|(i, _)| i.customer_id);
+        c.merge(extra);
     }
-    rows.retain(|r| r.3 > 0);
-    let inputs: Vec<RfmInput> = rows
-        .iter()
-        .map(|(id, _, last, n, total)| RfmInput {
-            customer_id: *id,
-            recency_days: (as_of - *last).num_days(),
-            frequency: *n,
-            monetary_cents: *total,
-        })
-        .collect();
-    let scores = rfm::score(&inputs);
-    Ok(Computed { first: rows.into_iter().map(|(_, first, ..)| first).collect(), inputs, scores })
+    c.scores = rfm::score(&c.inputs);
+    Ok(c)
 }
 
 /// A segment's size and value.

@@ -39,7 +39,7 @@ async fn snapshot(read: &DatabaseConnection) -> Result<DatabaseTransaction> {
 }
 
 /// A customer's freshly scored row: what its stored row is to be, with the segment as
-/// the analytics' enum rather than text. A refresh holds one for every customer at once.
+/// the analytics' enum rather than text, made from [`Computed`] one at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Fresh {
     customer_id: i64,
@@ -103,50 +103,58 @@ impl Fresh {
     }
 }
 
-/// The rows for the computed scores at `today`, by customer id.
-pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<Fresh> {
-    let day = i64::from(today.num_days_from_ce());
-    c.inputs
-        .iter()
-        .zip(&c.scores)
-        .zip(&c.first)
-        .map(|((i, s), first)| Fresh {
-            customer_id: i.customer_id,
-            first_order_date: *first,
-            last_order_day: day - i.recency_days,
-            frequency: i.frequency,
-            monetary_cents: i.monetary_cents,
-            r: i16::from(s.r),
-            f: i16::from(s.f),
-            m: i16::from(s.m),
-            segment: s.segment,
-        })
-        .collect()
+/// The row of the `i`th computed customer at `today` (as days since 0001-01-01).
+fn fresh_at(c: &Computed, i: usize, day: i64) -> Fresh {
+    let (input, score) = (&c.inputs[i], &c.scores[i]);
+    Fresh {
+        customer_id: input.customer_id,
+        first_order_date: c.first[i],
+        last_order_day: day - input.recency_days,
+        frequency: input.frequency,
+        monetary_cents: input.monetary_cents,
+        r: i16::from(score.r),
+        f: i16::from(score.f),
+        m: i16::from(score.m),
+        segment: score.segment,
+    }
 }
 
-/// What turns the stored rows into `fresh` (both in customer id order), built while the
-/// stored rows stream past one by one so that they are never all held at once.
-pub(super) struct Difference<'a> {
-    fresh: &'a [Fresh],
+/// The rows for the computed scores at `today`, by customer id.
+#[cfg(test)]
+pub(super) fn rows_of(c: &Computed, today: NaiveDate) -> Vec<Fresh> {
+    let day = i64::from(today.num_days_from_ce());
+    (0..c.inputs.len()).map(|i| fresh_at(c, i, day)).collect()
+}
+
+/// What turns the stored rows into the fresh ones (both in customer id order; the
+/// `i`th fresh row is `row(i)`, made when needed), built while the stored rows stream
+/// past one by one so that neither side is ever held as rows all at once.
+pub(super) struct Difference<F> {
+    len: usize,
+    row: F,
     next: usize,
     /// Customers whose stored rows go.
     gone: Vec<i64>,
-    /// Positions in `fresh` of the rows to insert.
+    /// Positions of the fresh rows to insert.
     changed: Vec<usize>,
 }
 
-impl<'a> Difference<'a> {
-    pub(super) fn new(fresh: &'a [Fresh]) -> Self {
-        Self { fresh, next: 0, gone: Vec::new(), changed: Vec::new() }
+impl<F: Fn(usize) -> Fresh> Difference<F> {
+    pub(super) fn new(len: usize, row: F) -> Self {
+        Self { len, row, next: 0, gone: Vec::new(), changed: Vec::new() }
+    }
+
+    fn fresh(&self, i: usize) -> Option<Fresh> {
+        (i < self.len).then(|| (self.row)(i))
     }
 
     /// The next stored row.
     pub(super) fn old(&mut self, o: &rfm::Model) {
-        while self.fresh.get(self.next).is_some_and(|n| n.customer_id < o.customer_id) {
+        while self.fresh(self.next).is_some_and(|n| n.customer_id < o.customer_id) {
             self.changed.push(self.next);
             self.next += 1;
         }
-        match self.fresh.get(self.next) {
+        match self.fresh(self.next) {
             Some(n) if n.customer_id == o.customer_id => {
                 if !n.is_stored_as(o) {
                     self.gone.push(o.customer_id);
@@ -160,15 +168,15 @@ impl<'a> Difference<'a> {
 
     /// The customers whose rows go, and the rows to insert.
     pub(super) fn finish(mut self) -> (Vec<i64>, Vec<rfm::Model>) {
-        self.changed.extend(self.next..self.fresh.len());
-        (self.gone, self.changed.into_iter().map(|i| self.fresh[i].model()).collect())
+        self.changed.extend(self.next..self.len);
+        (self.gone, self.changed.iter().map(|&i| (self.row)(i).model()).collect())
     }
 }
 
-/// [`Difference`] of stored rows already in memory.
+/// [`Difference`] of stored and fresh rows already in memory.
 #[cfg(test)]
 pub(super) fn difference(old: &[rfm::Model], fresh: &[Fresh]) -> (Vec<i64>, Vec<rfm::Model>) {
-    let mut d = Difference::new(fresh);
+    let mut d = Difference::new(fresh.len(), |i| fresh[i]);
     old.iter().for_each(|o| d.old(o));
     d.finish()
 }
@@ -179,10 +187,14 @@ async fn refresh_of(
     conn: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> Result<(BTreeMap<String, SegmentSums>, Vec<i64>, Vec<rfm::Model>)> {
-    let fresh = rows_of(&compute(conn, today).await?, today);
-    let sums =
-        repo::sums_of(fresh.iter().map(|r| (r.segment.as_str(), r.last_order_day, r.frequency, r.monetary_cents)));
-    let mut diff = Difference::new(&fresh);
+    let c = compute(conn, today).await?;
+    let day = i64::from(today.num_days_from_ce());
+    let row = |i| fresh_at(&c, i, day);
+    let sums = repo::sums_of((0..c.inputs.len()).map(row).map(|r| {
+        let Fresh { segment, last_order_day, frequency, monetary_cents, .. } = r;
+        (segment.as_str(), last_order_day, frequency, monetary_cents)
+    }));
+    let mut diff = Difference::new(c.inputs.len(), row);
     repo::each(conn, |o| diff.old(&o)).await?;
     let (gone, changed) = diff.finish();
     Ok((sums, gone, changed))

@@ -128,3 +128,28 @@ fn the_difference_deletes_and_inserts_exactly_what_changed() {
     let (gone, changed) = stored::difference(&old, &[]);
     assert_eq!((gone.len(), changed.len()), (5, 0));
 }
+
+#[test]
+fn merging_late_customers_keeps_every_column_in_customer_id_order() {
+    let input = |id: i64| RfmInput { customer_id: id, recency_days: id * 2, frequency: id * 3, monetary_cents: id * 5 };
+    let day = |id: i64| NaiveDate::from_num_days_from_ce_opt(700_000 + id as i32).expect("date");
+    for (base, extra) in [
+        (vec![2, 4, 6, 8], vec![1, 3, 5, 7, 9]),
+        (vec![], vec![1, 2]),
+        (vec![1, 2], vec![]),
+        (vec![5, 6, 7], vec![1, 2]),
+        (vec![1, 2], vec![5, 6, 7]),
+        (vec![10, 20, 30, 40], vec![25]),
+    ] {
+        let mut c = Computed {
+            inputs: base.iter().map(|&id| input(id)).collect(),
+            scores: Vec::new(),
+            first: base.iter().map(|&id| day(id)).collect(),
+        };
+        c.merge(extra.iter().map(|&id| (input(id), day(id))).collect());
+        let mut want: Vec<i64> = base.iter().chain(&extra).copied().collect();
+        want.sort_unstable();
+        assert_eq!(c.inputs, want.iter().map(|&id| input(id)).collect::<Vec<_>>(), "{base:?} + {extra:?}");
+        assert_eq!(c.first, want.iter().map(|&id| day(id)).collect::<Vec<_>>(), "{base:?} + {extra:?}");
+    }
+}
