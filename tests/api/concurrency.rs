@@ -1,4 +1,5 @@
-//! Optimistic concurrency under load: many writers, one record, `If-Match`.
+//! Concurrency under load: optimistic `If-Match` writes (many writers, one record), and
+//! creates that the server writes in groups.
 use rapport_domain::Role;
 use rapport_tests::{Session, TestApp, db_tests, read};
 use reqwest::{Method, StatusCode};
@@ -110,8 +111,45 @@ async fn settings_take_if_match(app: TestApp) {
     }
 }
 
+/// Creates sent at once are written in groups: each still gets its own answer (201, or
+/// 409 naming the customer that has the email), and each created customer reads back
+/// as it was answered.
+async fn creates_sent_at_once_each_get_their_own_answer(app: TestApp) {
+    let s = app.login_as(Role::Manager).await;
+    let taken = s.create_customer(json!({ "name": "First", "email": "first@example.com" })).await;
+    let mut bodies: Vec<Value> = (0..40)
+        .map(|i| json!({ "name": format!("Batch {i}"), "email": format!("b{i}@example.com"), "tags": ["batch"] }))
+        .collect();
+    bodies.extend((0..5).map(|i| json!({ "name": format!("Twin {i}"), "email": "twin@example.com" })));
+    bodies.push(json!({ "name": "Late", "email": "FIRST@example.com" }));
+    let sends = bodies.iter().map(|b| {
+        let s = &s;
+        async move { read(s.post("/api/v1/customers", b).await).await }
+    });
+    let results = futures_util::future::join_all(sends).await;
+    for (i, (status, body)) in results[..40].iter().enumerate() {
+        assert_eq!(*status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["email"], format!("b{i}@example.com"));
+        let (_, stored) = read(s.get(&format!("/api/v1/customers/{}", body["id"])).await).await;
+        assert_eq!(&stored, body);
+    }
+    let twins: Vec<&(StatusCode, Value)> = results[40..45].iter().collect();
+    let winner =
+        twins.iter().filter(|(st, _)| *st == StatusCode::CREATED).map(|(_, b)| b["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(winner.len(), 1, "one twin is created: {twins:?}");
+    for (status, body) in twins.iter().filter(|(st, _)| *st != StatusCode::CREATED) {
+        assert_eq!((*status, &body["code"]), (StatusCode::CONFLICT, &json!("duplicate")));
+        assert_eq!(body["existing_id"], winner[0]);
+    }
+    let (status, body) = &results[45];
+    assert_eq!((*status, &body["existing_id"]), (StatusCode::CONFLICT, &taken["id"]));
+    let (_, list) = read(s.get("/api/v1/customers?per_page=100").await).await;
+    assert_eq!(list["total"], 42);
+}
+
 db_tests!(
     exactly_one_concurrent_patch_wins_each_version,
     writers_that_reread_on_412_lose_no_update,
-    settings_take_if_match
+    settings_take_if_match,
+    creates_sent_at_once_each_get_their_own_answer
 );

@@ -215,7 +215,8 @@ impl Application {
             config.webhooks.worker.then(|| crate::webhooks::Worker::spawn(db.clone(), config.webhooks.clone()));
         let sec = &config.security;
         let jwt = JwtKeys::with_claims(secret.as_bytes(), &sec.jwt_issuer, &sec.jwt_audience);
-        let state = AppState { db, read, jwt, tracking, wake, token_states: Arc::default() };
+        let creates = rapport_domain::services::customers::Creates::start(db.clone());
+        let state = AppState { db, read, jwt, tracking, wake, token_states: Arc::default(), creates };
         let throttle = web::Data::new(LoginThrottle::new(sec));
         let spec = openapi();
         let known = web::Data::new(error::KnownPaths::from_spec(&spec));

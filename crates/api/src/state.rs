@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use rapport_domain::services::campaigns::render::TrackingBase;
+use rapport_domain::services::customers::Creates;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
@@ -26,4 +27,6 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Access tokens recently found current.
     pub token_states: Arc<TokenStates>,
+    /// Customer creates, written in groups by one task per database.
+    pub creates: Creates,
 }

@@ -71,7 +71,7 @@ async fn create_customer(
     state: Data<AppState>,
     body: Json<CustomerCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = svc::create(&state.db, &user.0, body.into_inner().into()).await?;
+    let c = state.creates.create(&user.0, body.into_inner().into()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(c.version)))
         .insert_header((header::LOCATION, format!("/api/v1/customers/{}", c.id)))

@@ -1,10 +1,12 @@
 //! Customers: the people and companies Rapport is about.
 
 mod export;
+mod group;
 mod import;
 mod model;
 
 pub use export::{EXPORT_HEADER, export_stream};
+pub use group::Creates;
 pub use import::{IMPORT_COLUMNS, ImportReport, ParsedImport, import_csv, parse_csv};
 pub use model::{Customer, CustomerChanges, NewCustomer, SOURCES};
 
