@@ -4,7 +4,7 @@
 //!
 //! Rows are written with explicit ids in large batches; 1M customers bring ~10M orders.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
@@ -193,6 +193,9 @@ impl Generator {
         }
         let mut orders = Vec::with_capacity(ORDER_CHUNK);
         let mut lines = Vec::with_capacity(LINE_CHUNK);
+        // Customer → product → orders holding it: the batch's customer products, known
+        // here without reading the orders back.
+        let mut bought: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
         for (customer_id, owner) in customers {
             for _ in 0..rng.random_range(0..=20) {
                 let (day, back) = self.order_date(rng);
@@ -209,6 +212,9 @@ impl Generator {
                 let order_lines = self.lines(rng);
                 if status != "cancelled" {
                     self.count_products(order_lines.iter().map(|l| l.0));
+                    let products: BTreeSet<i64> = order_lines.iter().map(|l| l.0).collect();
+                    let mine = bought.entry(*customer_id).or_default();
+                    products.into_iter().for_each(|p| *mine.entry(p).or_default() += 1);
                 }
                 for (pos, (product_id, name, qty, price, disc, line_total)) in order_lines.into_iter().enumerate() {
                     total += line_total;
@@ -261,8 +267,7 @@ impl Generator {
         if let (Some((lo, _)), Some((hi, _))) = (customers.first(), customers.last()) {
             crate::repo::sales_rollups::add(db, crate::repo::sales_rollups::Orders::Customers(*lo, *hi), 1).await?;
         }
-        let ids: Vec<i64> = customers.iter().map(|c| c.0).collect();
-        crate::repo::customer_products::refresh(db, &ids).await?;
+        crate::repo::customer_products::add(db, &bought).await?;
         crate::repo::customer_rfm::orders_changed(db).await?;
         Ok(())
     }
