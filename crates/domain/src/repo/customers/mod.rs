@@ -1,8 +1,10 @@
 //! Customer queries.
 
 mod export;
+mod one;
 
 pub use export::{EXPORT_COLUMNS, export_json};
+pub use one::find_live_with_tags;
 
 use std::collections::HashMap;
 

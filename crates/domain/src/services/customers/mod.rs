@@ -72,8 +72,10 @@ async fn check_email_free(db: &impl ConnectionTrait, email: Option<&str>, except
 /// `Forbidden`, `NotFound`, database failures.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Customer> {
     let scope = actor.require(Action::CustomersRead)?;
-    let m = visible(db, actor, scope, id).await?;
-    with_tags(db, m).await
+    match repo::find_live_with_tags(db, id).await? {
+        Some((m, tags)) if actor.reaches(scope, m.owner_id) => Ok(Customer::from_row(m, tags)),
+        _ => Err(DomainError::NotFound("customer")),
+    }
 }
 
 /// Creates a customer; a sales user becomes its owner unless one is given.
