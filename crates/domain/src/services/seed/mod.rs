@@ -299,6 +299,10 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     let mut next_id = first_id;
     let mut remaining = opts.customers;
     const BATCH: u64 = 1000;
+    // The planner's statistics are refreshed each time the seeded rows double: a batch's
+    // statements select its customers' orders by range, and on PostgreSQL without
+    // autovacuum, statistics of the first batches make it scan every order instead.
+    let mut analyze_at = 20_000;
     while remaining > 0 {
         let txn = db.begin().await?;
         // Twenty batches per transaction: few commits, bounded memory.
@@ -324,6 +328,10 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
             remaining -= n;
         }
         txn.commit().await?;
+        if remaining > 0 && opts.customers - remaining >= analyze_at {
+            crate::repo::refresh_statistics(db).await?;
+            analyze_at *= 2;
+        }
     }
     let counts = sales.finish(db, &mut rng, first_id..next_id).await?;
     for table in ["customers", "orders", "order_lines", "leads", "opportunities", "quotes", "quote_lines", "activities"]
