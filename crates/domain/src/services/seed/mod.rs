@@ -339,7 +339,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
         resync_sequence(db, table).await?;
     }
     let marketing = marketing::marketing(db, &marketer).await?;
-    crate::repo::refresh_statistics(db).await?;
+    crate::repo::after_bulk_load(db).await?;
     Ok(SeedReport { logins, customers: opts.customers, products, sales: counts, marketing })
 }
 
