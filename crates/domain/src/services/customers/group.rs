@@ -17,10 +17,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::{Customer, NewCustomer, customer_row, today};
 use crate::entities::user;
 use crate::error::{DomainError, Result};
-use crate::repo::audit;
-use crate::repo::batch::{execute_all, insert_statements};
+use crate::repo::batch::execute_all;
 use crate::repo::customers as repo;
-use crate::services::webhooks::{Subscribers, delivery_bytes};
+use crate::services::webhooks::Subscribers;
 use crate::time::now;
 use crate::{Action, Actor, Scope};
 
@@ -199,12 +198,9 @@ async fn active_users(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<H
 }
 
 /// The INSERTs of the created customers' `customer.created` events and audit entries
-/// (one set of entries per actor).
+/// (one set per actor).
 async fn dependants(db: &impl ConnectionTrait, created: &[(usize, Actor, Customer)]) -> Result<Vec<Statement>> {
-    let backend = db.get_database_backend();
-    let customers: Vec<&Customer> = created.iter().map(|(_, _, c)| c).collect();
-    let events = Subscribers::load(db).await?.deliveries("customer.created", &customers)?;
-    let mut statements = insert_statements(backend, events, delivery_bytes)?;
+    let hooks = Subscribers::load(db).await?;
     let mut by_actor: Vec<(&Actor, Vec<&Customer>)> = Vec::new();
     for (_, actor, c) in created {
         match by_actor.iter_mut().find(|(a, _)| *a == actor) {
@@ -212,15 +208,10 @@ async fn dependants(db: &impl ConnectionTrait, created: &[(usize, Actor, Custome
             None => by_actor.push((actor, vec![c])),
         }
     }
-    let at = now();
+    let (backend, at) = (db.get_database_backend(), now());
+    let mut statements = Vec::new();
     for (actor, customers) in by_actor {
-        let entries = customers.into_iter().map(|c| audit::Created {
-            entity: "customer",
-            entity_id: c.id,
-            action: "create",
-            after: c.audit_text(),
-        });
-        statements.extend(audit::creation_statements(backend, actor, at, entries)?);
+        statements.extend(super::creation_statements(backend, &hooks, actor, "create", &customers, at)?);
     }
     Ok(statements)
 }

@@ -8,11 +8,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Transac
 use super::{Customer, NewCustomer, customer_row, today};
 use crate::entities::{customer, customer_tag};
 use crate::error::{DomainError, FieldError, Result};
-use crate::repo::audit;
-use crate::repo::batch::{Batcher, execute_all, insert_statements, rows_per_insert};
+use crate::repo::batch::{Batcher, execute_all, rows_per_insert};
 use crate::repo::customers as repo;
 use crate::rules::validate::Problems;
-use crate::services::webhooks::{Subscribers, delivery_bytes};
+use crate::services::webhooks::Subscribers;
 use crate::time::now;
 use crate::{Action, Actor};
 
@@ -359,15 +358,8 @@ fn dependants(
 ) -> Result<Dependants> {
     let tags = ids.iter().zip(&batch).flat_map(|(id, c)| c.tags.iter().map(|t| (*id, t.clone()))).collect();
     let created: Vec<Customer> = ids.into_iter().zip(batch).map(|(id, c)| Customer::created(id, c, at)).collect();
-    let events = hooks.deliveries("customer.created", &created)?;
-    let mut statements = insert_statements(backend, events, delivery_bytes)?;
-    let entries = created.iter().map(|c| audit::Created {
-        entity: "customer",
-        entity_id: c.id,
-        action: "import",
-        after: c.audit_text(),
-    });
-    statements.extend(audit::creation_statements(backend, actor, now(), entries)?);
+    let created: Vec<&Customer> = created.iter().collect();
+    let statements = super::creation_statements(backend, hooks, actor, "import", &created, now())?;
     Ok(Dependants { tags, statements })
 }
 

@@ -125,6 +125,29 @@ pub(crate) async fn load_in(db: &impl ConnectionTrait, id: i64) -> Result<Custom
     with_tags(db, m).await
 }
 
+/// The INSERTs of the `customer.created` events and of the audit entries (`action`, by
+/// `actor`) of customers just created: what an import and a group of creates write for
+/// each customer besides its row and tags, built without the database.
+///
+/// # Errors
+/// `Internal` when a customer cannot be written as JSON; statement building failures.
+pub(crate) fn creation_statements(
+    backend: sea_orm::DbBackend,
+    hooks: &crate::services::webhooks::Subscribers,
+    actor: &Actor,
+    action: &str,
+    created: &[&Customer],
+    at: NaiveDateTime,
+) -> Result<Vec<sea_orm::Statement>> {
+    let events = hooks.deliveries("customer.created", created)?;
+    let mut statements =
+        crate::repo::batch::insert_statements(backend, events, crate::services::webhooks::delivery_bytes)?;
+    let entries =
+        created.iter().map(|c| audit::Created { entity: "customer", entity_id: c.id, action, after: c.audit_text() });
+    statements.extend(audit::creation_statements(backend, actor, at, entries)?);
+    Ok(statements)
+}
+
 /// The row of a validated customer created at `at`: what every creation writes (a
 /// single create and each row of an import alike).
 pub(crate) fn customer_row(v: &NewCustomer, at: NaiveDateTime) -> customer::ActiveModel {
