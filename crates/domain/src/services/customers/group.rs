@@ -14,14 +14,14 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use sea_orm::{Statement, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Customer, NewCustomer, customer_row, today};
+use super::{Customer, NewCustomer, customer_row};
+use crate::Actor;
 use crate::entities::user;
 use crate::error::{DomainError, Result};
 use crate::repo::batch::execute_all;
 use crate::repo::customers as repo;
 use crate::services::webhooks::Subscribers;
 use crate::time::now;
-use crate::{Action, Actor, Scope};
 
 /// The most creates written as one group.
 const MAX_GROUP: usize = 256;
@@ -63,14 +63,7 @@ impl Creates {
     /// # Errors
     /// As [`super::create`].
     pub async fn create(&self, actor: &Actor, input: NewCustomer) -> Result<Customer> {
-        let scope = actor.require(Action::CustomersWrite)?;
-        let mut input = input.validated(today())?;
-        if input.owner_id.is_none() && scope == Scope::Own {
-            input.owner_id = actor.user_id;
-        }
-        if scope == Scope::Own && input.owner_id != actor.user_id {
-            return Err(DomainError::Forbidden("sales users may only own customers themselves".into()));
-        }
+        let input = super::prepared(actor, input)?;
         let (reply, answer) = oneshot::channel();
         let gone = || DomainError::Internal("the customer writer has stopped".into());
         self.queue.send(Job { actor: actor.clone(), input, reply }).await.map_err(|_| gone())?;

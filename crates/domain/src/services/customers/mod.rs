@@ -44,9 +44,7 @@ async fn with_tags(db: &impl ConnectionTrait, m: customer::Model) -> Result<Cust
 
 /// Checks the owner field against the actor's scope and the users table.
 async fn check_owner(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, owner: Option<i64>) -> Result<()> {
-    if scope == Scope::Own && owner != actor.user_id {
-        return Err(DomainError::Forbidden("sales users may only own customers themselves".into()));
-    }
+    owner_in_scope(actor, scope, owner)?;
     if let Some(id) = owner {
         require_active_user(db, "owner_id", id).await?;
     }
@@ -78,18 +76,37 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Cu
     }
 }
 
-/// Creates a customer; a sales user becomes its owner unless one is given.
-///
-/// # Errors
-/// `Forbidden`, `Invalid`, `Duplicate` (email), database failures.
-pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewCustomer) -> Result<Customer> {
+/// Whether the actor may give a customer this owner: sales users only themselves.
+fn owner_in_scope(actor: &Actor, scope: Scope, owner: Option<i64>) -> Result<()> {
+    if scope == Scope::Own && owner != actor.user_id {
+        return Err(DomainError::Forbidden("sales users may only own customers themselves".into()));
+    }
+    Ok(())
+}
+
+/// What a create checks before it reads the database: the right, the fields and the
+/// owner; a sales user becomes the owner unless one is given. (Single and grouped
+/// creates alike.)
+fn prepared(actor: &Actor, input: NewCustomer) -> Result<NewCustomer> {
     let scope = actor.require(Action::CustomersWrite)?;
     let mut input = input.validated(today())?;
     if input.owner_id.is_none() && scope == Scope::Own {
         input.owner_id = actor.user_id;
     }
+    owner_in_scope(actor, scope, input.owner_id)?;
+    Ok(input)
+}
+
+/// Creates a customer; a sales user becomes its owner unless one is given.
+///
+/// # Errors
+/// `Forbidden`, `Invalid`, `Duplicate` (email), database failures.
+pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewCustomer) -> Result<Customer> {
+    let input = prepared(actor, input)?;
     let txn = db.begin().await?;
-    check_owner(&txn, actor, scope, input.owner_id).await?;
+    if let Some(owner) = input.owner_id {
+        require_active_user(&txn, "owner_id", owner).await?;
+    }
     let created = create_in(&txn, actor, input).await?;
     txn.commit().await?;
     Ok(created)
