@@ -52,7 +52,7 @@ const PG_STATISTICS_DOWN: &str = "ALTER TABLE customers ALTER COLUMN name_lower 
 /// index of its content table and FTS5's own `'rebuild'` and `'integrity-check'` work.
 /// The update trigger runs only when an indexed value really changes, so that ordinary
 /// edits (notes, owner, version) do not rewrite the index.
-const SQLITE_UP: &[&str] = &[
+pub(crate) const SQLITE_UP: &[&str] = &[
     "CREATE VIRTUAL TABLE customer_search USING fts5(\
         name_lower, email_key, phone, company, \
         tokenize = 'trigram', content = 'customers', content_rowid = 'id')",
@@ -76,7 +76,7 @@ const SQLITE_UP: &[&str] = &[
      END",
 ];
 
-const SQLITE_DOWN: &[&str] = &[
+pub(crate) const SQLITE_DOWN: &[&str] = &[
     "DROP TRIGGER IF EXISTS customer_search_au",
     "DROP TRIGGER IF EXISTS customer_search_ad",
     "DROP TRIGGER IF EXISTS customer_search_ai",

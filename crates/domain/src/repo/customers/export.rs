@@ -2,7 +2,8 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, QueryFilter, QueryOrder, QuerySelect, Statement};
 
-use super::{CustomerFilter, filtered};
+use super::CustomerFilter;
+use super::list::filtered;
 use crate::entities::customer;
 use crate::repo::customer_search::Plan;
 
@@ -38,7 +39,7 @@ pub async fn export_json(
     limit: u64,
 ) -> Result<String, DbErr> {
     use sea_orm::IdenStatic;
-    let mut select = filtered(f, owner, DbBackend::Sqlite, Plan::Fetch)
+    let mut select = filtered(f, owner, DbBackend::Sqlite, Plan::Fetch, None)
         .select_only()
         .columns(EXPORT_COLUMNS.iter().copied())
         .column(customer::Column::Version);

@@ -1,54 +1,23 @@
 //! Customer queries.
 
 mod export;
+mod list;
 mod one;
 
 pub use export::{EXPORT_COLUMNS, export_json};
+pub use list::{CustomerFilter, DEFAULT_SORT, SORT_FIELDS, list};
 pub use one::find_live_with_tags;
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use sea_orm::sea_query::Query;
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Statement, TransactionTrait,
+    QuerySelect, Statement,
 };
 
 use crate::entities::{customer, customer_tag};
-use crate::error::Result;
-use crate::list::{Cursor, Paging, SortKey};
 use crate::repo;
-use crate::repo::customer_search::Plan;
-
-/// Sort fields of the customer list.
-pub const SORT_FIELDS: &[&str] = &["id", "name", "city", "created_at", "updated_at"];
-/// The default order: newest first.
-pub const DEFAULT_SORT: SortKey = SortKey { field: "created_at", desc: true };
-
-/// Conditions of the customer list (all optional, combined with AND).
-#[derive(Clone, Debug, Default)]
-pub struct CustomerFilter {
-    /// Case-insensitive substring of name, email, phone or company.
-    pub q: Option<String>,
-    /// Exact city.
-    pub city: Option<String>,
-    /// Exact (lower-cased) email.
-    pub email: Option<String>,
-    /// Owner.
-    pub owner_id: Option<i64>,
-    /// Has this tag.
-    pub tag: Option<String>,
-    /// Birthday in this month (1–12).
-    pub birthday_month: Option<i16>,
-    /// Created at or after.
-    pub created_from: Option<NaiveDateTime>,
-    /// Created before.
-    pub created_to: Option<NaiveDateTime>,
-    /// In this RFM segment today (a segment key such as `champions`; the service
-    /// validates it and refreshes the stored scores first).
-    pub rfm_segment: Option<String>,
-}
 
 /// The live (not deleted) customer with this id.
 ///
@@ -205,118 +174,6 @@ async fn insert_batch(db: &impl ConnectionTrait, rows: Vec<customer::ActiveModel
         return Err(DbErr::Custom(format!("the ids of {n} inserted customers could not be matched to the rows")));
     }
     Ok(got.into_iter().map(|g| g.0).collect())
-}
-
-fn filtered(f: &CustomerFilter, owner: Option<i64>, backend: DbBackend, plan: Plan) -> Select<customer::Entity> {
-    use customer::Column as C;
-    let mut q = customer::Entity::find().filter(C::DeletedAt.is_null());
-    if let Some(owner) = owner {
-        q = q.filter(C::OwnerId.eq(owner));
-    }
-    if let Some(text) = f.q.as_deref() {
-        q = q.filter(repo::customer_search::condition(backend, &text.to_lowercase(), plan));
-    }
-    if let Some(city) = &f.city {
-        q = q.filter(C::City.eq(city.clone()));
-    }
-    if let Some(email) = &f.email {
-        q = q.filter(C::EmailKey.eq(email.to_lowercase()));
-    }
-    if let Some(owner) = f.owner_id {
-        q = q.filter(C::OwnerId.eq(owner));
-    }
-    if let Some(tag) = &f.tag {
-        q = q.filter(
-            C::Id.in_subquery(
-                Query::select()
-                    .column(customer_tag::Column::CustomerId)
-                    .from(customer_tag::Entity)
-                    .and_where(customer_tag::Column::Tag.eq(tag.to_lowercase()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(m) = f.birthday_month {
-        q = q.filter(C::BirthdayMonth.eq(m));
-    }
-    if let Some(t) = f.created_from {
-        q = q.filter(C::CreatedAt.gte(t));
-    }
-    if let Some(t) = f.created_to {
-        q = q.filter(C::CreatedAt.lt(t));
-    }
-    if let Some(seg) = f.rfm_segment.as_deref().and_then(rapport_analytics::rfm::Segment::parse) {
-        q = q.filter(repo::customer_rfm::segment_condition(seg));
-    }
-    q
-}
-
-impl repo::Row for customer::Model {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-
-    fn cursor_value(&self, field: &str) -> Option<String> {
-        match field {
-            "name" => Some(self.name_lower.clone()),
-            "created_at" => Some(repo::time_text(self.created_at)),
-            "updated_at" => Some(repo::time_text(self.updated_at)),
-            _ => None,
-        }
-    }
-}
-
-const FIELDS: &[repo::SortField<customer::Column>] = &[
-    repo::SortField { field: "id", column: customer::Column::Id, kind: repo::CursorKind::Id },
-    repo::SortField { field: "name", column: customer::Column::NameLower, kind: repo::CursorKind::Text },
-    repo::SortField { field: "city", column: customer::Column::City, kind: repo::CursorKind::No },
-    repo::SortField { field: "created_at", column: customer::Column::CreatedAt, kind: repo::CursorKind::Time },
-    repo::SortField { field: "updated_at", column: customer::Column::UpdatedAt, kind: repo::CursorKind::Time },
-];
-
-/// One page of live customers. `owner` restricts to one owner's records (record-level scope).
-///
-/// # Errors
-/// `Invalid` for a cursor that does not fit the sort; database failures.
-pub async fn list(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    f: &CustomerFilter,
-    owner: Option<i64>,
-    keys: &[SortKey],
-    paging: &Paging,
-) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
-    let backend = db.get_database_backend();
-    let plan = match f.q.as_deref() {
-        Some(text) => repo::customer_search::plan(db, &text.to_lowercase()).await?,
-        None => Plan::Fetch,
-    };
-    if plan == Plan::Walk {
-        // The total counts the candidates fetched by id (it reads at most the cap), the
-        // page walks the sort index.
-        let total = match paging {
-            Paging::Offset { count: true, .. } => {
-                Some(repo::capped_count(db, filtered(f, owner, backend, Plan::Fetch)).await?)
-            }
-            _ => None,
-        };
-        let paging = match *paging {
-            Paging::Offset { page, per_page, .. } => Paging::Offset { page, per_page, count: false },
-            ref cursor => cursor.clone(),
-        };
-        let (rows, _, next) =
-            repo::paged(db, filtered(f, owner, backend, plan), FIELDS, customer::Column::Id, keys, &paging).await?;
-        return Ok((rows, total, next));
-    }
-    let select = filtered(f, owner, backend, plan);
-    if backend == DbBackend::Postgres && f.q.is_some() {
-        // A search must be planned for its needle: only then does PostgreSQL see that a
-        // rare one is best found through the trigram indexes.
-        let txn = repo::begin_custom_plans(db).await?;
-        let page = repo::paged(&txn, select, FIELDS, customer::Column::Id, keys, paging).await?;
-        sea_orm::TransactionSession::commit(txn).await?;
-        return Ok(page);
-    }
-    repo::paged(db, select, FIELDS, customer::Column::Id, keys, paging).await
 }
 
 /// Values a customer row is created from.
