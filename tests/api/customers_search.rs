@@ -184,7 +184,96 @@ async fn q_finds_every_customer_of_a_bulk_import(app: TestApp) {
     }
 }
 
+/// Every customer's (id, lower-cased name, lower-cased company), newest first, read
+/// through the list without a search.
+async fn everyone_newest_first(s: &Session<'_>) -> Vec<(i64, String, String)> {
+    let (mut out, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let (status, body) = read(s.get(&format!("/api/v1/customers?per_page=200&cursor={cursor}")).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for c in body["items"].as_array().unwrap() {
+            let lower = |k: &str| c[k].as_str().unwrap_or_default().to_lowercase();
+            out.push((c["id"].as_i64().unwrap(), lower("name"), lower("company")));
+        }
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return out,
+        }
+    }
+}
+
+/// The ids a search for `q` lists, sorted by `sort`: by cursor to the end, with the
+/// first numbered page's total.
+async fn searched_ids(s: &Session<'_>, q: &str, sort: &str) -> (Vec<i64>, Value, Vec<i64>) {
+    let base = format!("/api/v1/customers?q={}&sort={sort}", q.replace(' ', "%20"));
+    let ids = |body: &Value| -> Vec<i64> {
+        body["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+    };
+    let (status, first) = read(s.get(&format!("{base}&per_page=25&page=2")).await).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let page_two = ids(&first);
+    let (mut all, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let (status, body) = read(s.get(&format!("{base}&per_page=200&cursor={cursor}")).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        all.extend(ids(&body));
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return (all, first, page_two),
+        }
+    }
+}
+
+/// A search is read one of several ways, by how many customers it finds and the sort
+/// (the ids found, the sort index walked, the index's own text tested, the trigram
+/// indexes and a sort): each way lists the customers of the unsearched list that hold the
+/// needle, in its order, with the total counted up to the cap.
+async fn q_lists_what_the_unsearched_list_holds_however_many_it_finds(app: TestApp) {
+    let s = app.login_as(Role::Admin).await;
+    // 16 000 customers: every third of Northwind, the others of "Acme <n>".
+    let mut csv = String::from("name,company\n");
+    for i in 0..16_000 {
+        let company = if i % 3 == 0 { "Northwind".to_owned() } else { format!("Acme {i}") };
+        csv.push_str(&format!("Person {i:05},{company}\n"));
+    }
+    let res = app
+        .request(reqwest::Method::POST, "/api/v1/customers/import")
+        .bearer_auth(&s.token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let everyone = everyone_newest_first(&s).await;
+    assert_eq!(everyone.len(), 16_000);
+    let mut by_name = everyone.clone();
+    by_name.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+
+    // (needle, sort, customers found): more than the cap, thousands, tens, and more than
+    // the cap listed by name.
+    for (q, sort, found) in [
+        ("acme", "-created_at", 10_666),
+        ("northwind", "-created_at", 5_334),
+        ("acme 17", "-created_at", 75),
+        ("ACME", "name", 10_666),
+    ] {
+        let order = if sort == "name" { &by_name } else { &everyone };
+        let needle = q.to_lowercase();
+        let expected: Vec<i64> =
+            order.iter().filter(|c| c.1.contains(&needle) || c.2.contains(&needle)).map(|c| c.0).collect();
+        assert_eq!(expected.len(), found, "{q}: the fixture");
+        let (all, first, page_two) = searched_ids(&s, q, sort).await;
+        assert_eq!(all, expected, "{q} by {sort}, by cursor");
+        assert_eq!(page_two, expected[25..50], "{q} by {sort}, page 2");
+        let capped = found > 10_000;
+        assert_eq!(first["total"], json!(found.min(10_000)), "{q}");
+        assert_eq!(first["total_capped"].as_bool().unwrap_or(false), capped, "{q}");
+    }
+}
+
 db_tests!(
+    q_lists_what_the_unsearched_list_holds_however_many_it_finds,
     q_finds_every_customer_of_a_bulk_import,
     q_finds_a_substring_in_the_middle_of_name_email_phone_or_company_in_any_case,
     q_finds_chinese_names_by_two_and_three_characters,

@@ -143,44 +143,58 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
     let backend = db.get_database_backend();
-    let counted = matches!(paging, Paging::Offset { count: true, .. });
-    // On SQLite the FTS5 table counts a search's customers (up to the cap) from its index
-    // alone: the plan follows from that number, and so does the total of a search with no
-    // other condition.
-    let found = match f.q.as_deref() {
-        Some(text) => customer_search::find(db, &text.to_lowercase()).await?,
-        None => None,
+    let Some(needle) = f.q.as_deref().map(str::to_lowercase) else {
+        return repo::paged(
+            db,
+            filtered(f, owner, backend, Plan::Fetch, None),
+            FIELDS,
+            customer::Column::Id,
+            keys,
+            paging,
+        )
+        .await;
     };
+    if backend != DbBackend::Postgres {
+        return search(db, f, owner, &needle, keys, paging).await;
+    }
+    // Each statement planned for its needle: only then do the LIKEs meet the trigram
+    // indexes. The planner settings of `search` end with the transaction.
+    let txn = repo::begin_custom_plans(db).await?;
+    let page = search(&txn, f, owner, &needle, keys, paging).await?;
+    sea_orm::TransactionSession::commit(txn).await?;
+    Ok(page)
+}
+
+/// A page of a search for `needle` (lower-cased): what the search finds first, and then
+/// the total and the page read as that number says ([`customer_search::plan`]).
+async fn search(
+    db: &impl ConnectionTrait,
+    f: &CustomerFilter,
+    owner: Option<i64>,
+    needle: &str,
+    keys: &[SortKey],
+    paging: &Paging,
+) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
+    let backend = db.get_database_backend();
+    let found = customer_search::find(db, needle).await?;
     let found = found.as_ref();
-    let plan = customer_search::plan(found, keys);
-    let known_total = found.map(|found| found.count).filter(|_| counted && owner.is_none() && f.searches_only());
-    if plan != Plan::Fetch || known_total.is_some() {
-        // The total is the table's count, or counts the candidates fetched by id (it
-        // reads at most the cap); the page is read as planned.
-        let total = match (paging, known_total) {
-            (Paging::Offset { count: true, .. }, Some(n)) => Some(n),
-            (Paging::Offset { count: true, .. }, None) => {
-                Some(repo::capped_count(db, filtered(f, owner, backend, Plan::Fetch, found)).await?)
-            }
-            _ => None,
-        };
-        let paging = match *paging {
-            Paging::Offset { page, per_page, .. } => Paging::Offset { page, per_page, count: false },
-            ref cursor => cursor.clone(),
-        };
-        let (rows, _, next) =
-            repo::paged(db, filtered(f, owner, backend, plan, found), FIELDS, customer::Column::Id, keys, &paging)
-                .await?;
-        return Ok((rows, total, next));
+    let plan = customer_search::plan(found.map(|found| found.count), keys);
+    let total = match paging {
+        // A search with no other condition: the number found is the total.
+        Paging::Offset { count: true, .. } => match found {
+            Some(found) if owner.is_none() && f.searches_only() => Some(found.count),
+            _ => Some(repo::capped_count(db, filtered(f, owner, backend, Plan::Fetch, found)).await?),
+        },
+        _ => None,
+    };
+    if let Some(setting) = customer_search::planner_setting(backend, plan) {
+        db.execute_unprepared(setting).await?;
     }
+    let paging = match *paging {
+        Paging::Offset { page, per_page, .. } => Paging::Offset { page, per_page, count: false },
+        ref cursor => cursor.clone(),
+    };
     let select = filtered(f, owner, backend, plan, found);
-    if backend == DbBackend::Postgres && f.q.is_some() {
-        // A search must be planned for its needle: only then does PostgreSQL see that a
-        // rare one is best found through the trigram indexes.
-        let txn = repo::begin_custom_plans(db).await?;
-        let page = repo::paged(&txn, select, FIELDS, customer::Column::Id, keys, paging).await?;
-        sea_orm::TransactionSession::commit(txn).await?;
-        return Ok(page);
-    }
-    repo::paged(db, select, FIELDS, customer::Column::Id, keys, paging).await
+    let (rows, _, next) = repo::paged(db, select, FIELDS, customer::Column::Id, keys, &paging).await?;
+    Ok((rows, total, next))
 }
