@@ -1,5 +1,5 @@
-//! The customer list: its filter, sort fields and paged query, a search reached as the
-//! search table plans it.
+//! The customer list: its filter, sort fields and paged query; a search read the way
+//! the number of customers it finds plans ([`customer_search`]).
 
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Query;
@@ -57,7 +57,7 @@ impl CustomerFilter {
 }
 
 /// The live customers `f` selects (of `owner`'s, when given), a search reached as
-/// `plan` says with what the search table `found`.
+/// `plan` says, by the ids it `found` when given.
 pub(super) fn filtered(
     f: &CustomerFilter,
     owner: Option<i64>,
