@@ -148,15 +148,8 @@ async fn q_combines_with_other_filters_and_cursor_pages(app: TestApp) {
     assert_eq!(seen, ["Harbour D", "Harbour C", "Harbour A", "Amara Okafor"]);
 }
 
-/// A bulk import goes into PostgreSQL's trigram indexes through their pending lists
-/// (several times over: 2 000 customers fill 256 kB lists more than once); searches see
-/// the merged entries and the pending ones alike.
-async fn q_finds_every_customer_of_a_bulk_import(app: TestApp) {
-    let s = app.login_as(Role::Admin).await;
-    let mut csv = String::from("name,email,phone,company\n");
-    for i in 0..2000 {
-        csv.push_str(&format!("Bulk Person {i:04},bulk.{i:04}@imports.example,+44 20 7946 {i:04},Firm {i:04}\n"));
-    }
+/// Imports a CSV file as `s`, which must succeed.
+async fn import(app: &TestApp, s: &Session<'_>, csv: String) {
     let res = app
         .request(reqwest::Method::POST, "/api/v1/customers/import")
         .bearer_auth(&s.token)
@@ -166,6 +159,18 @@ async fn q_finds_every_customer_of_a_bulk_import(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+}
+
+/// A bulk import goes into PostgreSQL's trigram indexes through their pending lists
+/// (several times over: 2 000 customers fill 256 kB lists more than once); searches see
+/// the merged entries and the pending ones alike.
+async fn q_finds_every_customer_of_a_bulk_import(app: TestApp) {
+    let s = app.login_as(Role::Admin).await;
+    let mut csv = String::from("name,email,phone,company\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("Bulk Person {i:04},bulk.{i:04}@imports.example,+44 20 7946 {i:04},Firm {i:04}\n"));
+    }
+    import(&app, &s, csv).await;
     for i in [0, 1, 777, 1500, 1999] {
         let name = format!("Bulk Person {i:04}");
         assert_eq!(search(&s, &format!("person {i:04}"), "").await, [name.as_str()], "name {i}");
@@ -236,15 +241,7 @@ async fn q_lists_what_the_unsearched_list_holds_however_many_it_finds(app: TestA
         let company = if i % 3 == 0 { "Northwind".to_owned() } else { format!("Acme {i}") };
         csv.push_str(&format!("Person {i:05},{company}\n"));
     }
-    let res = app
-        .request(reqwest::Method::POST, "/api/v1/customers/import")
-        .bearer_auth(&s.token)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    import(&app, &s, csv).await;
     let everyone = everyone_newest_first(&s).await;
     assert_eq!(everyone.len(), 16_000);
     let mut by_name = everyone.clone();
