@@ -151,24 +151,23 @@ pub fn planner_setting(backend: DbBackend, plan: Plan) -> Option<&'static str> {
 pub fn condition(backend: DbBackend, needle: &str, plan: Plan, found: Option<&Found>) -> Condition {
     let ids = found.and_then(|f| f.ids.clone());
     match (backend, plan, ids) {
-        // The ids found ([`find`]). `+id` is SQLite's way to keep a term from driving the
-        // search: the rows then come in the order of the list's sort index, each checked
-        // against the ids.
-        (DbBackend::Sqlite, Plan::Walk, Some(ids)) => Condition::all()
-            .add(Expr::cust_with_values(r#"+"customers"."id" IN (SELECT value FROM json_each(?))"#, [ids])),
-        (DbBackend::Sqlite, Plan::Fetch, Some(ids)) => Condition::all()
-            .add(Expr::cust_with_values(r#""customers"."id" IN (SELECT value FROM json_each(?))"#, [ids])),
+        // The ids found ([`find`]), or else the FTS5 table's matches, which are the
+        // search's. `+id` is SQLite's way to keep a term from driving the search: the rows
+        // then come in the order of the list's sort index, each checked against the ids.
+        (DbBackend::Sqlite, Plan::Fetch | Plan::Walk, ids) if ids.is_some() || trigram_searchable(needle) => {
+            let id = if plan == Plan::Walk { r#"+"customers"."id""# } else { r#""customers"."id""# };
+            let candidates = match ids {
+                Some(ids) => Expr::cust_with_values(format!("{id} IN (SELECT value FROM json_each(?))"), [ids]),
+                None => Expr::cust_with_values(
+                    format!("{id} IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"),
+                    [fts5_substring(needle)],
+                ),
+            };
+            Condition::all().add(candidates)
+        }
         // (sea-query numbers PostgreSQL's placeholders, `$1` here, among the statement's.)
         (DbBackend::Postgres, Plan::Fetch, Some(ids)) => {
             Condition::all().add(Expr::cust_with_values(r#""customers"."id" = ANY(CAST($1 AS bigint[]))"#, [ids]))
-        }
-        // The FTS5 table's matches are the search's (see [`find`]).
-        (DbBackend::Sqlite, Plan::Fetch | Plan::Walk, None) if trigram_searchable(needle) => {
-            let id = if plan == Plan::Walk { r#"+"customers"."id""# } else { r#""customers"."id""# };
-            Condition::all().add(Expr::cust_with_values(
-                format!("{id} IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"),
-                [fts5_substring(needle)],
-            ))
         }
         _ => matching(needle),
     }
