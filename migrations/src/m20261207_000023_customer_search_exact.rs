@@ -48,6 +48,14 @@ const CHANGED: &str = "old.id IS NOT new.id OR old.name_lower IS NOT new.name_lo
     OR old.email_key IS NOT new.email_key OR old.phone IS NOT new.phone \
     OR old.company IS NOT new.company OR (old.deleted_at IS NULL) <> (new.deleted_at IS NULL)";
 
+/// The insert trigger (migration 000024 adds a condition to it, and puts it back on `down`).
+pub(crate) const INSERT_TRIGGER: &str = concat!(
+    "CREATE TRIGGER customer_search_ai AFTER INSERT ON customers WHEN new.deleted_at IS NULL BEGIN \
+        INSERT INTO customer_search (rowid, name_lower, email_key, phone, company) VALUES (",
+    entry!("new"),
+    "); END"
+);
+
 const SQLITE_UP: &[&str] = &[
     "CREATE VIEW customer_search_source AS \
         SELECT id, name_lower, email_key, lower(phone) AS phone, lower(company) AS company \
@@ -56,12 +64,7 @@ const SQLITE_UP: &[&str] = &[
         name_lower, email_key, phone, company, \
         tokenize = 'trigram case_sensitive 1', content = 'customer_search_source', content_rowid = 'id')",
     "INSERT INTO customer_search (customer_search) VALUES ('rebuild')",
-    concat!(
-        "CREATE TRIGGER customer_search_ai AFTER INSERT ON customers WHEN new.deleted_at IS NULL BEGIN \
-            INSERT INTO customer_search (rowid, name_lower, email_key, phone, company) VALUES (",
-        entry!("new"),
-        "); END"
-    ),
+    INSERT_TRIGGER,
     concat!(
         "CREATE TRIGGER customer_search_ad AFTER DELETE ON customers WHEN old.deleted_at IS NULL BEGIN \
             INSERT INTO customer_search (customer_search, rowid, name_lower, email_key, phone, company) \

@@ -13,6 +13,9 @@ use crate::entities::customer;
 use crate::list::{SortKey, TOTAL_CAP};
 use crate::repo;
 
+mod deferred;
+pub use deferred::Deferred;
+
 /// Fewest characters a `trigram` index can look up: a shorter needle holds no trigram,
 /// so FTS5 matches nothing for it and callers keep the `LIKE` scan.
 pub const TRIGRAM_MIN_CHARS: usize = 3;

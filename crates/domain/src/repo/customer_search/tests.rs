@@ -1,7 +1,7 @@
 //! The search's index against the plain scan it stands for, on SQLite.
 
 use rapport_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, Statement, TransactionTrait};
 
 use super::*;
 use crate::list::{Paging, SortKey};
@@ -84,27 +84,30 @@ async fn searched(db: &sea_orm::DatabaseConnection, q: &str) -> (Vec<i64>, Optio
     (rows.into_iter().map(|c| c.id).collect(), total)
 }
 
-/// The FTS5 table is trusted without a `LIKE` recheck, so it must hold exactly what
-/// the `LIKE`s compare: live customers only, the company lower-cased over ASCII only
-/// (as SQLite's `lower`), phone letters matched without case, `%` and `_` as text;
-/// and stay so through edits, soft deletes, restores and deletes.
-#[tokio::test]
-async fn the_search_table_finds_exactly_what_the_likes_find_through_every_change() {
-    let db = crate::testing::db().await;
-    db.execute_unprepared(
-        "INSERT INTO customers (id, name, name_lower, email, email_key, phone, company, created_at, updated_at, \
-         deleted_at, version) VALUES \
-         (1, 'Ölkunde Ärger', 'ölkunde ärger', 'Oel@Werk.de', 'oel@werk.de', '+49 ABC 12', 'ÖLWERK GmbH', \
-          '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1), \
-         (2, 'Zoë 50%_Off', 'zoë 50%_off', NULL, NULL, NULL, 'Acme 50% Off', \
-          '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1), \
-         (3, 'Gone Acme', 'gone acme', NULL, NULL, '+49 abc 99', 'Acme', \
-          '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-02-01 00:00:00', 2), \
-         (4, 'Wang Fang', 'wang fang', 'fang@acme.cn', 'fang@acme.cn', '138 1234', 'Pearl River', \
-          '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1)",
+/// Customers whose compared text puts the search table to the test: capitals outside
+/// ASCII, phone letters, `%` and `_`, a soft-deleted customer.
+const CUSTOMERS: &str = "INSERT INTO customers (id, name, name_lower, email, email_key, phone, company, created_at, \
+     updated_at, deleted_at, version) VALUES \
+     (1, 'Ölkunde Ärger', 'ölkunde ärger', 'Oel@Werk.de', 'oel@werk.de', '+49 ABC 12', 'ÖLWERK GmbH', \
+      '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1), \
+     (2, 'Zoë 50%_Off', 'zoë 50%_off', NULL, NULL, NULL, 'Acme 50% Off', \
+      '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1), \
+     (3, 'Gone Acme', 'gone acme', NULL, NULL, '+49 abc 99', 'Acme', \
+      '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-02-01 00:00:00', 2), \
+     (4, 'Wang Fang', 'wang fang', 'fang@acme.cn', 'fang@acme.cn', '138 1234', 'Pearl River', \
+      '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1)";
+
+/// A live customer of a company `Acme …` with the id `id`.
+fn acme_customer(id: i64) -> String {
+    format!(
+        "INSERT INTO customers (id, name, name_lower, company, created_at, updated_at, version) \
+         VALUES ({id}, 'Later {id}', 'later {id}', 'Acme Later', '2026-01-02 00:00:00', '2026-01-02 00:00:00', 1)"
     )
-    .await
-    .unwrap();
+}
+
+/// Asserts that the search finds, for needles of every kind (as typed), the ids and
+/// total the plain scan finds, and that FTS5 finds its table sound.
+async fn assert_found_as_scanned(db: &sea_orm::DatabaseConnection, stage: &str) {
     // (needle as typed, the same as a LIKE pattern)
     let needles = [
         ("ÖLW", "%ölw%"),
@@ -119,20 +122,25 @@ async fn the_search_table_finds_exactly_what_the_likes_find_through_every_change
         ("8 12", "%8 12%"),
         ("nowhere", "%nowhere%"),
     ];
-    let check = |stage: &'static str| {
-        let db = &db;
-        async move {
-            for (q, pattern) in needles {
-                let expected = scanned(db, pattern).await;
-                let (ids, total) = searched(db, q).await;
-                assert_eq!(ids, expected, "{stage}: {q}");
-                assert_eq!(total, Some(expected.len() as u64), "{stage}: {q}");
-            }
-            let integrity = "INSERT INTO customer_search (customer_search, rank) VALUES ('integrity-check', 1)";
-            db.execute_unprepared(integrity).await.unwrap_or_else(|e| panic!("{stage}: {e}"));
-        }
-    };
-    check("inserted").await;
+    for (q, pattern) in needles {
+        let expected = scanned(db, pattern).await;
+        let (ids, total) = searched(db, q).await;
+        assert_eq!(ids, expected, "{stage}: {q}");
+        assert_eq!(total, Some(expected.len() as u64), "{stage}: {q}");
+    }
+    let integrity = "INSERT INTO customer_search (customer_search, rank) VALUES ('integrity-check', 1)";
+    db.execute_unprepared(integrity).await.unwrap_or_else(|e| panic!("{stage}: {e}"));
+}
+
+/// The FTS5 table is trusted without a `LIKE` recheck, so it must hold exactly what
+/// the `LIKE`s compare: live customers only, the company lower-cased over ASCII only
+/// (as SQLite's `lower`), phone letters matched without case, `%` and `_` as text;
+/// and stay so through edits, soft deletes, restores and deletes.
+#[tokio::test]
+async fn the_search_table_finds_exactly_what_the_likes_find_through_every_change() {
+    let db = crate::testing::db().await;
+    db.execute_unprepared(CUSTOMERS).await.unwrap();
+    assert_found_as_scanned(&db, "inserted").await;
     assert_eq!(searched(&db, "acme").await.0, [2, 4], "the deleted customer is not found");
 
     let edits = [
@@ -149,10 +157,46 @@ async fn the_search_table_finds_exactly_what_the_likes_find_through_every_change
     ];
     for (stage, sql) in edits {
         db.execute_unprepared(sql).await.unwrap();
-        check(stage).await;
+        assert_found_as_scanned(&db, stage).await;
     }
     assert_eq!(searched(&db, "acme").await.0, [1, 3]);
     assert_eq!(searched(&db, "xyz").await.0, [1]);
+}
+
+/// The search table's entries that match `needle`.
+async fn table_matches(db: &impl ConnectionTrait, needle: &str) -> usize {
+    let sql = "SELECT rowid FROM customer_search WHERE customer_search MATCH ?";
+    let values = [fts5_substring(needle).into()];
+    db.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await.unwrap().len()
+}
+
+/// An import's customers are indexed by one statement at the end of its transaction
+/// ([`Deferred`]): not before, exactly as the insert trigger would have, and the trigger
+/// indexes the customers inserted after, also after a transaction that put it off and
+/// rolled back.
+#[tokio::test]
+async fn customers_inserted_in_bulk_are_found_once_their_transaction_indexes_them() {
+    let db = crate::testing::db().await;
+    let txn = db.begin().await.unwrap();
+    let mut deferred = Deferred::start(&txn).await.unwrap();
+    txn.execute_unprepared(CUSTOMERS).await.unwrap();
+    deferred.inserted([4, 1, 3]);
+    assert_eq!(table_matches(&txn, "acme").await, 0, "the trigger indexed a customer");
+    deferred.index(&txn).await.unwrap();
+    assert_eq!(table_matches(&txn, "acme").await, 2);
+    txn.commit().await.unwrap();
+    assert_found_as_scanned(&db, "indexed at the end").await;
+
+    db.execute_unprepared(&acme_customer(5)).await.unwrap();
+    assert_found_as_scanned(&db, "inserted after").await;
+
+    let txn = db.begin().await.unwrap();
+    let _deferred = Deferred::start(&txn).await.unwrap();
+    txn.execute_unprepared(&acme_customer(6)).await.unwrap();
+    txn.rollback().await.unwrap();
+    db.execute_unprepared(&acme_customer(7)).await.unwrap();
+    assert_found_as_scanned(&db, "inserted after a rollback").await;
+    assert_eq!(searched(&db, "acme").await.0, [2, 4, 5, 7]);
 }
 
 #[test]

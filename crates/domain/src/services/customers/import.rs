@@ -9,6 +9,7 @@ use super::{Customer, NewCustomer, customer_row, today};
 use crate::entities::{customer, customer_tag};
 use crate::error::{DomainError, FieldError, Result};
 use crate::repo::batch::{Batcher, execute_all, rows_per_insert};
+use crate::repo::customer_search::Deferred;
 use crate::repo::customers as repo;
 use crate::rules::validate::Problems;
 use crate::services::webhooks::Subscribers;
@@ -266,7 +267,8 @@ pub async fn import_csv(db: &DatabaseConnection, actor: &Actor, data: &[u8]) -> 
     }
 }
 
-/// Writes the rows of a checked file in one transaction, batch by batch.
+/// Writes the rows of a checked file in one transaction, batch by batch, and indexes
+/// the customers for the search once they are all in ([`Deferred`]).
 ///
 /// The customers of a batch are inserted first (their ids are needed for the rest);
 /// then their events and audit entries are made into statements on a blocking thread
@@ -283,11 +285,13 @@ async fn write_file(db: &DatabaseConnection, actor: &Actor, data: &[u8], today: 
     let mut tags = Vec::new();
     let tags_per_insert = rows_per_insert::<customer_tag::Entity>(backend);
     let mut batches = Batches::new(Rows::new(data, today)?, backend);
+    let mut search = Deferred::start(&txn).await?;
     while let Some(batch) = batches.next_batch()? {
         let ids = repo::insert_many(&txn, batch.iter().map(|c| customer_row(c, at)).collect())
             .await
             .map_err(|e| crate::repo::unique_violation(e, || "a customer already has an email of the file".into()))?;
         imported += ids.len() as u64;
+        search.inserted(ids.iter().copied());
         let (actor, hooks) = (actor.clone(), hooks.clone());
         let next = tokio::task::spawn_blocking(move || dependants(backend, &actor, &hooks, at, batch, ids));
         if let Some(previous) = building.replace(next) {
@@ -306,6 +310,7 @@ async fn write_file(db: &DatabaseConnection, actor: &Actor, data: &[u8], today: 
         execute_all(&txn, last.statements).await?;
     }
     repo::insert_tags(&txn, tags).await?;
+    search.index(&txn).await?;
     txn.commit().await?;
     Ok(ImportReport { imported })
 }

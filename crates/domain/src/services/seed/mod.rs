@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::entities::{customer, product};
 use crate::error::Result;
+use crate::repo::customer_search::Deferred;
 use crate::repo::customers as customer_repo;
 use crate::repo::users as user_repo;
 use crate::services::users::{self, NewUser};
@@ -305,6 +306,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
     let mut analyze_at = 20_000;
     while remaining > 0 {
         let txn = db.begin().await?;
+        let mut search = Deferred::start(&txn).await?;
         // Twenty batches per transaction: few commits, bounded memory.
         for _ in 0..20 {
             if remaining == 0 {
@@ -314,6 +316,7 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
             let mut rows = Vec::with_capacity(n as usize);
             let mut tags = Vec::new();
             let mut owners_of = Vec::with_capacity(n as usize);
+            let first_of_batch = next_id;
             for _ in 0..n {
                 let (row, t) = customer_row(&mut rng, next_id, &owners, today, at);
                 tags.extend(t.into_iter().map(|t| (next_id, t)));
@@ -323,10 +326,12 @@ pub async fn seed(db: &DatabaseConnection, opts: SeedOptions) -> Result<SeedRepo
                 next_id += 1;
             }
             customer::Entity::insert_many(rows).exec(&txn).await?;
+            search.inserted(first_of_batch..next_id);
             customer_repo::insert_tags(&txn, tags).await?;
             sales.orders_for(&txn, &mut rng, &owners_of).await?;
             remaining -= n;
         }
+        search.index(&txn).await?;
         txn.commit().await?;
         if remaining > 0 && opts.customers - remaining >= analyze_at {
             crate::repo::refresh_statistics(db).await?;
