@@ -17,6 +17,7 @@ pub mod startup;
 pub mod state;
 pub mod throttle;
 pub mod token_states;
+pub mod wal;
 pub mod webhooks;
 
 pub use startup::{Application, connect, connect_reads, openapi};

@@ -31,6 +31,7 @@ use crate::routes;
 use crate::security;
 use crate::state::AppState;
 use crate::throttle::LoginThrottle;
+use crate::wal::Checkpointer;
 
 /// Largest JSON body.
 pub const JSON_LIMIT: usize = 1024 * 1024;
@@ -107,7 +108,7 @@ pub async fn connect_reads(url: &str, writer: &DatabaseConnection) -> anyhow::Re
 
 /// Whether a SQLite URL names an in-memory database (one per connection, pages never
 /// reread from a file).
-fn in_memory(url: &str) -> bool {
+pub(crate) fn in_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
 
@@ -178,6 +179,7 @@ pub struct Application {
     server: Server,
     worker: Option<Worker>,
     webhook_worker: Option<crate::webhooks::Worker>,
+    checkpointer: Option<Checkpointer>,
 }
 
 impl Application {
@@ -196,6 +198,7 @@ impl Application {
     /// When the address is unusable.
     pub async fn build_with(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let read = connect_reads(&config.database_url, &db).await?;
+        let checkpointer = Checkpointer::start(&config.database_url, &db).await?;
         rapport_domain::services::service_requests::rating::ensure_secret(&db).await?;
         let secret = jwt_secret(&db, config.jwt_secret.as_deref()).await?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
@@ -272,7 +275,7 @@ impl Application {
             server = server.workers(n);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server, worker, webhook_worker })
+        Ok(Self { port, server, worker, webhook_worker, checkpointer })
     }
 
     /// The port the server listens on.
@@ -280,8 +283,9 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s) and
-    /// lets the delivery and webhook workers finish the message in hand (up to 30 s).
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests (up to 30 s), lets
+    /// the delivery and webhook workers finish the message in hand (up to 30 s) and stops
+    /// the SQLite checkpointer.
     ///
     /// # Errors
     /// When the server fails.
@@ -292,6 +296,9 @@ impl Application {
         }
         if let Some(w) = self.webhook_worker {
             w.shutdown(std::time::Duration::from_secs(30)).await;
+        }
+        if let Some(c) = self.checkpointer {
+            c.shutdown().await;
         }
         served
     }
