@@ -83,6 +83,55 @@ async fn the_customer_list_filters_by_todays_rfm_segment_and_follows_order_chang
     assert_eq!((status, page["total"].as_u64()), (StatusCode::OK, Some(0)));
 }
 
+/// The names in an export of one segment, sorted (the name is the second column).
+async fn exported_in(s: &Session<'_>, segment: &str) -> Vec<String> {
+    let res = s.get(&format!("/api/v1/customers/export.csv?rfm_segment={segment}")).await;
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{segment}: {text}");
+    let mut names: Vec<String> =
+        text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap_or_default().to_owned()).collect();
+    names.sort();
+    names
+}
+
+/// The export's RFM filter brings stale scores up to date before it reads them, as the
+/// list's does (on SQLite it reads through connections that cannot write), and then
+/// exports exactly the customers the list shows in each segment.
+async fn the_export_filters_by_todays_rfm_segment_when_the_scores_are_stale(app: TestApp) {
+    let m = app.login_as(Role::Manager).await;
+    let (_, unit) =
+        read(m.post("/api/v1/products", &json!({ "sku": "UNIT", "name": "One yuan", "price": "1.00" })).await).await;
+    let mut cs = Vec::new();
+    for i in 1..=4 {
+        cs.push(m.create_customer(json!({ "name": format!("C{i}") })).await);
+    }
+    order(&m, &cs[0], &unit, "2026-05-31", 100).await;
+    order(&m, &cs[1], &unit, "2025-06-01", 10).await;
+    for d in ["2026-02-01", "2026-04-01", "2026-05-25"] {
+        order(&m, &cs[2], &unit, d, 300).await;
+    }
+    for stage in ["never scored", "an order since"] {
+        // The export is the first request to read the scores.
+        let first = exported_in(&m, "champions").await;
+        let (_, segments) = read(m.get("/api/v1/analytics/rfm").await).await;
+        let mut scored = Vec::new();
+        for seg in segments.as_array().unwrap() {
+            let segment = seg["segment"].as_str().unwrap();
+            let mut listed = names_in(&m, segment).await;
+            listed.sort();
+            assert_eq!(exported_in(&m, segment).await, listed, "{stage}: {segment}");
+            if segment == "champions" {
+                assert_eq!(first, listed, "{stage}: the first export");
+            }
+            scored.extend(listed);
+        }
+        scored.sort();
+        assert_eq!(scored.len(), 3 + usize::from(stage != "never scored"), "{stage}: {scored:?}");
+        order(&m, &cs[3], &unit, "2026-06-01", 5000).await;
+    }
+}
+
 async fn an_unknown_rfm_segment_is_rejected(app: TestApp) {
     let m = app.login_as(Role::Manager).await;
     assert_problem(
@@ -101,5 +150,6 @@ async fn an_unknown_rfm_segment_is_rejected(app: TestApp) {
 
 db_tests!(
     the_customer_list_filters_by_todays_rfm_segment_and_follows_order_changes,
+    the_export_filters_by_todays_rfm_segment_when_the_scores_are_stale,
     an_unknown_rfm_segment_is_rejected
 );

@@ -217,7 +217,8 @@ async fn export_customers(
     q: Query<CustomerFilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter: CustomerFilter = q.into_inner().into();
-    let (first, chunks) = svc::export_stream(state.read.clone(), user.0, filter, EXPORT_CHUNK).await?;
+    let (first, chunks) =
+        svc::export_stream(state.db.clone(), state.read.clone(), user.0, filter, EXPORT_CHUNK).await?;
     let rest = stream::unfold(chunks, |mut chunks| async move {
         let chunk = match chunks.recv().await? {
             Ok(bytes) => Ok(Bytes::from(bytes)),
