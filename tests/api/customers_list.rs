@@ -64,6 +64,12 @@ async fn sort_and_pages_with_total(app: TestApp) {
     assert_eq!(body["page"], 1);
     let (_, body) = read(s.get("/api/v1/customers?sort=-name&per_page=3&page=2&count=false").await).await;
     assert_eq!(names(&body), vec!["100% Real_Name"]);
+    assert!(body.get("total").is_none(), "{body}");
+    // The last page (not full: its rows tell the total) and a page past the end (counted).
+    for page in [2, 3] {
+        let (_, body) = read(s.get(&format!("/api/v1/customers?sort=-name&per_page=3&page={page}")).await).await;
+        assert_eq!(body["total"], 4, "page {page}");
+    }
     assert!(body.get("total").is_none());
     let (_, body) = read(s.get("/api/v1/customers?sort=city,-name").await).await;
     assert_eq!(names(&body)[0], "Emma Wang");
