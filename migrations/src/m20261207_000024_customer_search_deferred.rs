@@ -55,31 +55,26 @@ fn hashsize(bytes: u32) -> String {
     format!("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', {bytes})")
 }
 
-async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+/// Runs `statements` and sets the search table's `hashsize` to `bytes`, on SQLite only.
+async fn on_sqlite(m: &SchemaManager<'_>, statements: &[&str], bytes: u32) -> Result<(), DbErr> {
+    if m.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
     let db = m.get_connection();
     for sql in statements {
-        db.execute_unprepared(&sql).await?;
+        db.execute_unprepared(sql).await?;
     }
+    db.execute_unprepared(&hashsize(bytes)).await?;
     Ok(())
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        if m.get_database_backend() != DbBackend::Sqlite {
-            return Ok(());
-        }
-        let mut statements: Vec<String> = SQLITE_UP.iter().map(|s| (*s).to_owned()).collect();
-        statements.push(hashsize(HASHSIZE));
-        run(m, statements).await
+        on_sqlite(m, SQLITE_UP, HASHSIZE).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        if m.get_database_backend() != DbBackend::Sqlite {
-            return Ok(());
-        }
-        let mut statements: Vec<String> = SQLITE_DOWN.iter().map(|s| (*s).to_owned()).collect();
-        statements.push(hashsize(FTS5_HASHSIZE));
-        run(m, statements).await
+        on_sqlite(m, SQLITE_DOWN, FTS5_HASHSIZE).await
     }
 }

@@ -10,6 +10,17 @@ async fn order(s: &Session<'_>, customer: &Value, product: &Value, date: &str, a
     o
 }
 
+/// A product of one yuan, and customers `C1`…`Cn` with no orders.
+async fn unit_and_customers(s: &Session<'_>, n: usize) -> (Value, Vec<Value>) {
+    let (_, unit) =
+        read(s.post("/api/v1/products", &json!({ "sku": "UNIT", "name": "One yuan", "price": "1.00" })).await).await;
+    let mut cs = Vec::new();
+    for i in 1..=n {
+        cs.push(s.create_customer(json!({ "name": format!("C{i}") })).await);
+    }
+    (unit, cs)
+}
+
 async fn names_in(s: &Session<'_>, segment: &str) -> Vec<String> {
     let (status, page) = read(s.get(&format!("/api/v1/customers?rfm_segment={segment}&sort=name")).await).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -18,12 +29,7 @@ async fn names_in(s: &Session<'_>, segment: &str) -> Vec<String> {
 
 async fn the_customer_list_filters_by_todays_rfm_segment_and_follows_order_changes(app: TestApp) {
     let m = app.login_as(Role::Manager).await;
-    let (_, unit) =
-        read(m.post("/api/v1/products", &json!({ "sku": "UNIT", "name": "One yuan", "price": "1.00" })).await).await;
-    let mut cs = Vec::new();
-    for i in 1..=6 {
-        cs.push(m.create_customer(json!({ "name": format!("C{i}") })).await);
-    }
+    let (unit, cs) = unit_and_customers(&m, 6).await;
     // All dates lie before today, so the scores depend only on their order. With 5 scored
     // customers every bucket holds one (C6 has no orders and is never scored).
     // last order: C1 05-31, C2 05-20, C3 03-01, C4 2025-06-01, C5 05-25
@@ -100,12 +106,7 @@ async fn exported_in(s: &Session<'_>, segment: &str) -> Vec<String> {
 /// exports exactly the customers the list shows in each segment.
 async fn the_export_filters_by_todays_rfm_segment_when_the_scores_are_stale(app: TestApp) {
     let m = app.login_as(Role::Manager).await;
-    let (_, unit) =
-        read(m.post("/api/v1/products", &json!({ "sku": "UNIT", "name": "One yuan", "price": "1.00" })).await).await;
-    let mut cs = Vec::new();
-    for i in 1..=4 {
-        cs.push(m.create_customer(json!({ "name": format!("C{i}") })).await);
-    }
+    let (unit, cs) = unit_and_customers(&m, 4).await;
     order(&m, &cs[0], &unit, "2026-05-31", 100).await;
     order(&m, &cs[1], &unit, "2025-06-01", 10).await;
     for d in ["2026-02-01", "2026-04-01", "2026-05-25"] {
