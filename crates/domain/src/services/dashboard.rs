@@ -145,7 +145,8 @@ async fn sales(
     to: NaiveDate,
     owner: Option<i64>,
 ) -> Result<(Vec<MonthRevenue>, Vec<TopProduct>)> {
-    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
+    use crate::repo::sales_rollups::{Fact, facts};
+    let facts = facts(db, from, to, owner, &[Fact::Month, Fact::Product]).await?;
     let revenue_by_month = facts
         .by_month
         .iter()

@@ -74,7 +74,8 @@ pub async fn analyse(
         return Err(DomainError::invalid("from", "must be before to"));
     }
     let owner = actor.owner_filter(scope);
-    let facts = crate::repo::sales_rollups::facts(db, from, to, owner).await?;
+    use crate::repo::sales_rollups::{Fact, facts};
+    let facts = facts(db, from, to, owner, &Fact::ALL).await?;
     let (cents, n) = facts.by_month.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
     let total = group(None, cents, n);
     let by_month = facts.by_month.iter().map(|(m, v)| group(Some(m.clone()), v.0, v.1)).collect();

@@ -196,8 +196,42 @@ async fn add_to(db: &impl ConnectionTrait, rollups: &[&Rollup], which: Orders<'_
 /// Revenue (cents) and order count.
 pub type Sums = (i64, i64);
 
+/// One of the figures of [`Facts`]: the rollups' sums by one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    Month,
+    Owner,
+    City,
+    Product,
+}
+
+impl Fact {
+    /// Every figure.
+    pub const ALL: [Self; 4] = [Self::Month, Self::Owner, Self::City, Self::Product];
+
+    /// Whether the rows of `r` hold this figure.
+    fn of(self, r: &Rollup) -> bool {
+        r.by == match self {
+            Self::Month | Self::Owner => By::Total,
+            Self::City => By::City,
+            Self::Product => By::Product,
+        }
+    }
+
+    /// The column of `r` the figure is summed by. A daily rollup's sums are read by day
+    /// and folded into months here: a period has at most two partial months.
+    fn key(self, r: &Rollup) -> &'static str {
+        match self {
+            Self::Month => r.period(),
+            Self::Owner => "owner_id",
+            Self::City => "city",
+            Self::Product => "product_id",
+        }
+    }
+}
+
 /// Sales figures of a period, by month, owner (0: none), city ('': none) and product
-/// (revenue cents, quantity milli, orders).
+/// (revenue cents, quantity milli, orders); those not asked for stay empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
     pub by_month: BTreeMap<String, Sums>,
@@ -217,33 +251,36 @@ fn int(r: &QueryResult, col: &str) -> Result<i64, DbErr> {
     r.try_get::<i32>("", col).map(i64::from)
 }
 
+/// The statement summing `fact` over the rows of `source` (the rollup table `r`, or
+/// orders grouped the way `r` groups them) that `cond` selects: one row per key, `k`.
+/// The database sums: a year of `sales_monthly_products` is some ten thousand rows at a
+/// million customers, and a hundred products.
+fn grouped(fact: Fact, r: &Rollup, source: &str, cond: &str) -> String {
+    let sums: Vec<String> = r.sums().iter().map(|c| format!("SUM({c}) AS {c}")).collect();
+    format!("SELECT {k} AS k, {} FROM {source} WHERE {cond} GROUP BY {k}", sums.join(", "), k = fact.key(r))
+}
+
 impl Facts {
-    fn add_rows(&mut self, which: &Rollup, rows: &[QueryResult]) -> Result<(), DbErr> {
+    /// Adds the rows of [`grouped`] for `fact` (by day when `daily`).
+    fn add_rows(&mut self, fact: Fact, daily: bool, rows: &[QueryResult]) -> Result<(), DbErr> {
         for r in rows {
-            let month: String = if which.daily {
-                r.try_get::<NaiveDate>("", "day")?.format("%Y-%m").to_string()
-            } else {
-                r.try_get("", "month")?
-            };
-            let owner = int(r, "owner_id")?;
             let (cents, n) = (int(r, "revenue_cents")?, int(r, "orders")?);
-            match which.by {
-                By::Total => {
-                    let m = self.by_month.entry(month).or_default();
-                    (m.0, m.1) = (m.0 + cents, m.1 + n);
-                    let o = self.by_owner.entry(owner).or_default();
-                    (o.0, o.1) = (o.0 + cents, o.1 + n);
+            let add = |s: &mut Sums| (s.0, s.1) = (s.0 + cents, s.1 + n);
+            match fact {
+                Fact::Month => {
+                    let month: String = if daily {
+                        r.try_get::<NaiveDate>("", "k")?.format("%Y-%m").to_string()
+                    } else {
+                        r.try_get("", "k")?
+                    };
+                    add(self.by_month.entry(month).or_default());
                 }
-                By::Product => {
-                    let p = self.by_product.entry(int(r, "product_id")?).or_default();
+                Fact::Owner => add(self.by_owner.entry(int(r, "k")?).or_default()),
+                Fact::City => add(self.by_city.entry(r.try_get("", "k")?).or_default()),
+                Fact::Product => {
+                    let p = self.by_product.entry(int(r, "k")?).or_default();
                     (p.0, p.1, p.2) = (p.0 + cents, p.1 + int(r, "quantity_milli")?, p.2 + n);
                 }
-                By::City => {
-                    let c = self.by_city.entry(r.try_get("", "city")?).or_default();
-                    (c.0, c.1) = (c.0 + cents, c.1 + n);
-                }
-                // Not one of the facts' rollups.
-                By::Status => {}
             }
         }
         Ok(())
@@ -263,8 +300,8 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
-/// The figures of orders dated in `[from, to)`, optionally of one owner: whole months
-/// from the rollups, the partial months at either edge from the orders themselves.
+/// The `wanted` figures of orders dated in `[from, to)`, optionally of one owner: whole
+/// months from the monthly rollups, the partial months at either edge from the daily ones.
 ///
 /// # Errors
 /// Database failures.
@@ -273,6 +310,7 @@ pub async fn facts(
     from: NaiveDate,
     to: NaiveDate,
     owner: Option<i64>,
+    wanted: &[Fact],
 ) -> Result<Facts, DbErr> {
     let backend = db.get_database_backend();
     let mut f = Facts::default();
@@ -299,16 +337,16 @@ pub async fn facts(
         reads.extend(ROLLUPS.iter().filter(|r| r.daily).map(|r| (r, days(from, to))));
     }
     for (r, cond) in reads {
-        let cols: Vec<&str> = r.keys().into_iter().chain(r.sums().iter().copied()).collect();
-        let sql = format!("SELECT {} FROM {} WHERE {cond}", cols.join(", "), r.table);
-        let rows = db.query_all_raw(Statement::from_string(backend, sql)).await?;
-        f.add_rows(r, &rows)?;
+        for &fact in wanted.iter().filter(|w| w.of(r)) {
+            let rows = db.query_all_raw(Statement::from_string(backend, grouped(fact, r, r.table, &cond))).await?;
+            f.add_rows(fact, r.daily, &rows)?;
+        }
     }
     f.prune();
     Ok(f)
 }
 
-/// The same figures computed from the orders alone (for tests that check the rollups).
+/// Every figure computed from the orders alone (for tests that check the rollups).
 ///
 /// # Errors
 /// Database failures.
@@ -323,8 +361,11 @@ pub async fn facts_from_orders(
     let cond = format!("o.order_date >= '{from}' AND o.order_date < '{to}'{o}");
     let mut f = Facts::default();
     for r in ROLLUPS.iter().filter(|r| !r.daily) {
-        let rows = db.query_all_raw(Statement::from_string(backend, select(r, backend, &cond, 1))).await?;
-        f.add_rows(r, &rows)?;
+        let source = format!("({}) AS r", select(r, backend, &cond, 1));
+        for fact in Fact::ALL.into_iter().filter(|w| w.of(r)) {
+            let rows = db.query_all_raw(Statement::from_string(backend, grouped(fact, r, &source, "1 = 1"))).await?;
+            f.add_rows(fact, false, &rows)?;
+        }
     }
     f.prune();
     Ok(f)

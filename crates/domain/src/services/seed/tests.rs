@@ -94,7 +94,7 @@ async fn seeded_sales_history_covers_every_state_and_adds_up() {
 
 #[tokio::test]
 async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
-    use crate::repo::sales_rollups::{facts, facts_from_orders};
+    use crate::repo::sales_rollups::{Fact, facts, facts_from_orders};
     let db = testing::db().await;
     seed(&db, SeedOptions { customers: 300, seed: 4 }).await.expect("seed");
     let today = crate::time::today();
@@ -107,7 +107,11 @@ async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
     ] {
         let want = facts_from_orders(&db, from, to, None).await.expect("scratch");
         assert!(!want.by_month.is_empty(), "{from}..{to} has orders");
-        assert_eq!(facts(&db, from, to, None).await.expect("rollups"), want, "{from}..{to}");
+        assert_eq!(facts(&db, from, to, None, &Fact::ALL).await.expect("rollups"), want, "{from}..{to}");
+        // Asked for some figures, only those are read, and they are the same.
+        let some = facts(&db, from, to, None, &[Fact::Month, Fact::Product]).await.expect("rollups");
+        assert_eq!((&some.by_month, &some.by_product), (&want.by_month, &want.by_product), "{from}..{to}");
+        assert!(some.by_owner.is_empty() && some.by_city.is_empty(), "{from}..{to}: only what was asked");
     }
     let owner: Option<i64> = crate::entities::order::Entity::find()
         .filter(crate::entities::order::Column::OwnerId.is_not_null())
@@ -117,7 +121,7 @@ async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
         .and_then(|o| o.owner_id);
     let (from, to) = (today - chrono::Duration::days(200), today);
     assert_eq!(
-        facts(&db, from, to, owner).await.expect("rollups"),
+        facts(&db, from, to, owner, &Fact::ALL).await.expect("rollups"),
         facts_from_orders(&db, from, to, owner).await.expect("scratch")
     );
 }
