@@ -106,6 +106,22 @@ class Server:
                 return round(int(line.split()[1]) / 1024, 1)
         return 0.0
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Waits until the server is idle: requests of the scenario before that wrk gave
+        up on (a deep offset page takes half a second) may still be running, and would
+        otherwise be measured as part of the next scenario."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            before = self.cpu_seconds()
+            time.sleep(0.25)
+            if self.cpu_seconds() - before < 0.01:
+                return
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -233,6 +249,7 @@ def lua_list(values) -> str:
 
 
 def wrk(server: Server, name: str, request_lua: str, duration: int, connections: int) -> dict:
+    server.settle()
     script = WORK / f"{name}.lua"
     script.write_text(
         f'wrk.headers["Authorization"] = "Bearer {server.token}"\n'
