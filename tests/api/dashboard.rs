@@ -65,7 +65,11 @@ async fn the_dashboard_adds_up_a_known_period(app: TestApp) {
         d["top_products"][0],
         json!({ "product_id": a["id"], "name": "Alpha", "revenue": "130.00", "quantity": "13" })
     );
-    assert_eq!(d["top_products"][1]["revenue"], "50.00");
+    // Beta's quantity (50) and revenue (5 000 cents) differ, unlike Alpha's 13 units at 10.00.
+    assert_eq!(
+        d["top_products"][1],
+        json!({ "product_id": b["id"], "name": "Beta", "revenue": "50.00", "quantity": "50" })
+    );
     assert_eq!(d["pipeline"].as_array().unwrap().len(), 6);
     assert_eq!(d["service"]["open"], 0);
     assert_problem(
