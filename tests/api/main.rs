@@ -13,6 +13,7 @@ mod customers;
 mod customers_io;
 mod customers_list;
 mod customers_search;
+mod daily_counts;
 mod dashboard;
 mod delivery;
 mod forecast;

@@ -10,6 +10,7 @@ pub mod customer_rfm;
 pub mod customer_search;
 pub mod customer_stats;
 pub mod customers;
+pub mod daily_counts;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;

@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::entities::{customer, opportunity, product};
+use crate::entities::{opportunity, product};
 use crate::error::{DomainError, Result};
 use crate::money::from_cents;
 use crate::services::opportunities::{self, PipelineStage};
@@ -76,39 +76,24 @@ pub struct Dashboard {
     pub campaigns: Option<Vec<crate::services::campaigns::stats::CampaignStats>>,
 }
 
-/// New customers of each month of `[from, to)` (months without any left out): one range
-/// count a month over the `(deleted_at, created_at)` index. Grouping by the formatted
-/// month formatted the date of every customer of the period (27 ms against 6 ms at
-/// 100 000 customers on SQLite).
+/// New customers of each month of `[from, to)` (months without any left out), from the
+/// daily counts the database keeps (`repo::daily_counts`): a row per day of the period
+/// instead of a count over the customers created in it.
 async fn new_customers_by_month(
     db: &impl ConnectionTrait,
     from: NaiveDate,
     to: NaiveDate,
     owner: Option<i64>,
 ) -> Result<Vec<MonthCount>> {
-    let mut out = Vec::new();
-    let mut start = from;
-    while start < to {
-        let next = start.with_day(1).and_then(|d| d.checked_add_months(chrono::Months::new(1))).unwrap_or(to);
-        let end = Ord::min(next, to);
-        let mut q = Query::select();
-        q.expr(Expr::cust("COUNT(*)"))
-            .from(customer::Entity)
-            .and_where(Expr::col((customer::Entity, customer::Column::DeletedAt)).is_null())
-            .and_where(Expr::col((customer::Entity, customer::Column::CreatedAt)).gte(start.and_hms_opt(0, 0, 0)))
-            .and_where(Expr::col((customer::Entity, customer::Column::CreatedAt)).lt(end.and_hms_opt(0, 0, 0)));
-        if let Some(o) = owner {
-            q.and_where(Expr::col((customer::Entity, customer::Column::OwnerId)).eq(o));
+    let mut out: Vec<MonthCount> = Vec::new();
+    for (day, n) in crate::repo::daily_counts::new_customers(db, from, to, owner).await? {
+        let month = day.format("%Y-%m").to_string();
+        match out.last_mut() {
+            Some(last) if last.month == month => last.count += n,
+            _ => out.push(MonthCount { month, count: n }),
         }
-        let count: i64 = match rows(db, &q).await?.first() {
-            Some(r) => r.try_get_by_index(0)?,
-            None => 0,
-        };
-        if count > 0 {
-            out.push(MonthCount { month: start.format("%Y-%m").to_string(), count });
-        }
-        start = end;
     }
+    out.retain(|m| m.count > 0);
     Ok(out)
 }
 

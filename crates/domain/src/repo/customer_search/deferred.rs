@@ -1,18 +1,20 @@
-//! Customers inserted in bulk, indexed for the search once at the end instead of row by
-//! row (SQLite; migration `m20261207_000024_customer_search_deferred`).
+//! Customers inserted in bulk, indexed for the search and counted by day once at the end
+//! instead of row by row (SQLite; migrations `m20261207_000024_customer_search_deferred`
+//! and `m20261207_000025_daily_counts`).
 
 use std::ops::RangeInclusive;
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 
-/// The search's indexing put off, within one transaction, for the customers it inserts:
-/// the insert trigger skips them while the row of `customer_search_deferred` is there,
-/// and [`Deferred::index`] indexes them with one statement and removes the row. No other
-/// connection sees the row: SQLite has one writer at a time, and a rolled-back
-/// transaction takes the row with it. Elsewhere nothing is put off.
+/// The search's indexing and the daily counts (`customers_daily`) put off, within one
+/// transaction, for the customers it inserts: the insert triggers skip them while the
+/// row of `customer_search_deferred` is there, and [`Deferred::index`] indexes and counts
+/// them with a statement each and removes the row. No other connection sees the row:
+/// SQLite has one writer at a time, and a rolled-back transaction takes the row with it.
+/// Elsewhere nothing is put off.
 ///
 /// The customers inserted meanwhile must not be changed or deleted before `index`: the
-/// update and delete triggers would remove from the table entries that are not there.
+/// update and delete triggers would remove entries and counts that are not there.
 /// The import and the seed only insert them.
 #[derive(Debug)]
 #[must_use = "the customers inserted are not found by a search until `index` runs in the same transaction"]
@@ -45,8 +47,8 @@ impl Deferred {
         }
     }
 
-    /// Indexes the live customers among those inserted (with the ids noted and any
-    /// between them), then lets the insert trigger index customers again.
+    /// Indexes and counts the live customers among those inserted (with the ids noted and
+    /// any between them), then lets the insert triggers handle customers again.
     ///
     /// # Errors
     /// Database failures.
@@ -58,8 +60,13 @@ impl Deferred {
             let sql = "INSERT INTO customer_search (rowid, name_lower, email_key, phone, company) \
                        SELECT id, name_lower, email_key, phone, company FROM customer_search_source \
                        WHERE id BETWEEN ? AND ?";
-            let values = [(*ids.start()).into(), (*ids.end()).into()];
-            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
+            let values = || [(*ids.start()).into(), (*ids.end()).into()];
+            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values())).await?;
+            let count = "INSERT INTO customers_daily (day, owner_id, customers) \
+                         SELECT date(created_at), coalesce(owner_id, 0), count(*) FROM customers \
+                         WHERE id BETWEEN ? AND ? AND deleted_at IS NULL GROUP BY 1, 2 \
+                         ON CONFLICT (day, owner_id) DO UPDATE SET customers = customers + excluded.customers";
+            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, count, values())).await?;
         }
         txn.execute_unprepared("DELETE FROM customer_search_deferred").await?;
         Ok(())

@@ -125,3 +125,38 @@ async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
         facts_from_orders(&db, from, to, owner).await.expect("scratch")
     );
 }
+
+/// The daily counts the triggers keep (and, on SQLite, the seed's deferred insert adds)
+/// equal the seeded customers and requests, by day and by owner.
+#[tokio::test]
+async fn seeded_daily_counts_equal_the_customers_and_requests() {
+    use crate::entities::service_request;
+    use crate::repo::daily_counts::{self, ServiceSums};
+    use std::collections::BTreeMap;
+    let db = testing::db().await;
+    seed(&db, SeedOptions { customers: 400, seed: 5 }).await.expect("seed");
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let (from, to) = (day(2000, 1, 1), day(2100, 1, 1));
+    let customers = customer::Entity::find().all(&db).await.expect("customers");
+    let owner = customers.iter().find_map(|c| c.owner_id);
+    for owner in [None, owner] {
+        let mut want = BTreeMap::<NaiveDate, i64>::new();
+        for c in customers.iter().filter(|c| c.deleted_at.is_none() && owner.is_none_or(|o| c.owner_id == Some(o))) {
+            *want.entry(c.created_at.date()).or_default() += 1;
+        }
+        let got = daily_counts::new_customers(&db, from, to, owner).await.expect("counts");
+        assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "owner {owner:?}");
+    }
+    let mut want = ServiceSums::default();
+    for r in service_request::Entity::find().all(&db).await.expect("requests") {
+        if let Some(at) = r.resolved_at {
+            want.resolved += 1;
+            want.resolution_seconds += at.and_utc().timestamp() - r.request_date.and_utc().timestamp();
+        }
+        if let Some(rating) = r.rating {
+            (want.rated, want.rating_sum) = (want.rated + 1, want.rating_sum + i64::from(rating));
+        }
+    }
+    assert!(want.resolved > 0 && want.rated > 0, "the seed resolves and rates requests");
+    assert_eq!(daily_counts::service(&db, from, to).await.expect("sums"), want);
+}

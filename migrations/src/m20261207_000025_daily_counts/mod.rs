@@ -1,0 +1,124 @@
+//! Daily counts for the dashboard, kept by triggers: the live customers created each day
+//! by owner (`customers_daily`), and the resolutions and ratings of the service requests
+//! made each day (`service_daily`).
+//!
+//! The dashboard counted these from the rows of its period: at a million customers a
+//! year is some 340 000 customers and 104 000 requests, 20 and 35 ms of scanning in the
+//! `sqlite3` shell (23 and 24 ms on PostgreSQL), and more under load. From the daily
+//! counts it reads a row per day (and owner).
+//!
+//! Customers and requests are written from many places (services, the import, the seed,
+//! the tests' fixtures), so the database keeps the counts itself:
+//! - SQLite: row triggers; customers inserted under `customer_search_deferred` are
+//!   counted by `repo::customer_search::Deferred::index`, with one statement.
+//! - PostgreSQL: inserts are counted once per statement (transition tables), updates
+//!   and deletes by row triggers that fire only when a counted column changes.
+//! - MySQL: row triggers.
+//!
+//! `owner_id` 0 stands for "no owner" (part of the primary key). Rows
+//! whose counts went back to zero stay; they add nothing.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+use crate::util::create_table;
+
+/// Named by hand: `DeriveMigrationName` would take `mod`.
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261207_000025_daily_counts"
+    }
+}
+
+#[derive(DeriveIden)]
+enum CustomersDaily {
+    Table,
+    Day,
+    OwnerId,
+    Customers,
+}
+
+#[derive(DeriveIden)]
+enum ServiceDaily {
+    Table,
+    Day,
+    Resolved,
+    ResolutionSeconds,
+    Rated,
+    RatingSum,
+}
+
+#[derive(DeriveIden)]
+enum ServiceRequests {
+    Table,
+}
+
+/// The open requests of a period with their due time, from the index alone.
+const OPEN_INDEX: &str = "idx_sr_status_request_date";
+
+fn count(name: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(name).big_integer().not_null().take()
+}
+
+/// The statements that create the triggers, and the backfill from the rows already
+/// there, on each database.
+fn sql(backend: DbBackend) -> (&'static [&'static str], &'static [&'static str]) {
+    match backend {
+        DbBackend::Postgres => (postgres::UP, postgres::DOWN),
+        DbBackend::MySql => (mysql::UP, mysql::DOWN),
+        _ => (sqlite::UP, sqlite::DOWN),
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        create_table(
+            m,
+            Table::create()
+                .table(CustomersDaily::Table)
+                .col(ColumnDef::new(CustomersDaily::Day).date().not_null())
+                .col(count(CustomersDaily::OwnerId))
+                .col(count(CustomersDaily::Customers))
+                .primary_key(Index::create().col(CustomersDaily::Day).col(CustomersDaily::OwnerId))
+                .to_owned(),
+        )
+        .await?;
+        create_table(
+            m,
+            Table::create()
+                .table(ServiceDaily::Table)
+                .col(ColumnDef::new(ServiceDaily::Day).date().not_null())
+                .col(count(ServiceDaily::Resolved))
+                .col(count(ServiceDaily::ResolutionSeconds))
+                .col(count(ServiceDaily::Rated))
+                .col(count(ServiceDaily::RatingSum))
+                .primary_key(Index::create().col(ServiceDaily::Day))
+                .to_owned(),
+        )
+        .await?;
+        let cols = ["status", "request_date", "due_at"];
+        m.create_index(crate::util::index(ServiceRequests::Table, OPEN_INDEX, &cols)).await?;
+        let db = m.get_connection();
+        for statement in sql(m.get_database_backend()).0 {
+            db.execute_unprepared(statement).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        for statement in sql(m.get_database_backend()).1 {
+            db.execute_unprepared(statement).await?;
+        }
+        m.drop_index(Index::drop().name(OPEN_INDEX).table(ServiceRequests::Table).to_owned()).await?;
+        m.drop_table(Table::drop().table(ServiceDaily::Table).to_owned()).await?;
+        m.drop_table(Table::drop().table(CustomersDaily::Table).to_owned()).await
+    }
+}
