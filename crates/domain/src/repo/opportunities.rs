@@ -123,13 +123,14 @@ pub async fn pipeline(
 ) -> Result<Vec<(String, i64, i64, i64)>, DbErr> {
     use opportunity::Column as C;
     use sea_orm::sea_query::{Expr, ExprTrait};
-    // The database sums; Rust never loads the opportunities themselves.
+    // The database sums; Rust never loads the opportunities themselves. `COUNT(*)`, not
+    // of the id, which the index does not hold: PostgreSQL then reads the index alone.
     let backend = db.get_database_backend();
     let weighted = Expr::col(C::AmountCents).mul(Expr::col(C::Probability));
     filtered(f, owner)
         .select_only()
         .column(C::Stage)
-        .column_as(C::Id.count(), "n")
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .column_as(repo::sum_i64(Expr::col(C::AmountCents), backend), "total")
         .column_as(repo::sum_i64(weighted, backend), "weighted")
         .group_by(C::Stage)

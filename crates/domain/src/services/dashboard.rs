@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use serde::Serialize;
 
 use crate::entities::{opportunity, product};
@@ -163,7 +163,7 @@ async fn win_rate(
 ) -> Result<WinRate> {
     let mut q = Query::select();
     q.column((opportunity::Entity, opportunity::Column::Stage))
-        .expr_as(Func::count(Expr::col((opportunity::Entity, opportunity::Column::Id))), Alias::new("n"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
         .from(opportunity::Entity)
         .and_where(Expr::col((opportunity::Entity, opportunity::Column::DeletedAt)).is_null())
         .and_where(Expr::col((opportunity::Entity, opportunity::Column::Stage)).is_in(["won", "lost"]))
