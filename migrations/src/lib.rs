@@ -27,6 +27,7 @@ mod m20261207_000022_customer_live_sort_indexes;
 mod m20261207_000023_customer_search_exact;
 mod m20261207_000024_customer_search_deferred;
 mod m20261207_000025_daily_counts;
+mod m20261207_000026_opportunity_pipeline;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_customer_search_exact::Migration),
             Box::new(m20261207_000024_customer_search_deferred::Migration),
             Box::new(m20261207_000025_daily_counts::Migration),
+            Box::new(m20261207_000026_opportunity_pipeline::Migration),
         ]
     }
 }

@@ -1,14 +1,15 @@
-//! The dashboard's new customers and service figures come from daily counts that the
-//! database keeps by triggers. After creates, imports, moves in time, owner changes,
-//! deletions, resolutions, ratings and reopenings — through the API and by statements
-//! straight to the tables, one row or many at a time — they still equal a count of the
-//! rows themselves, for whole and partial months.
+//! The dashboard's new customers and service figures come from daily counts, and the
+//! pipeline from sums by stage and owner, that the database keeps by triggers. After
+//! creates, imports, moves in time, owner changes, stage and amount changes, deletions,
+//! resolutions, ratings and reopenings — through the API and by statements straight to
+//! the tables, one row or many at a time — they still equal a count of the rows
+//! themselves, for whole and partial months.
 
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 use rapport_domain::Role;
-use rapport_domain::entities::{customer, service_request};
+use rapport_domain::entities::{customer, opportunity, service_request};
 use rapport_tests::{Session, TestApp, db_tests, read};
 use reqwest::{Method, StatusCode};
 use sea_orm::sea_query::Expr;
@@ -205,4 +206,82 @@ async fn service_figures_follow_every_change(app: TestApp) {
     assert_eq!(dashboard(&rep, "2026-01-01", "2027-01-01").await["service"]["open"], 0);
 }
 
-db_tests!(new_customers_follow_every_change, service_figures_follow_every_change);
+async fn pipeline(s: &Session<'_>, query: &str) -> Value {
+    let (status, rows) = read(s.get(&format!("/api/v1/opportunities/pipeline{query}")).await).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    rows
+}
+
+/// Unfiltered, the pipeline comes from the kept sums; filtered by the one customer that
+/// every opportunity here belongs to, from the opportunities themselves.
+async fn the_pipeline_follows_every_change(app: TestApp) {
+    let m = app.login_as(Role::Manager).await;
+    let rep = app.login_as(Role::Sales).await;
+    let other = app.login_as(Role::Sales).await;
+    let c = m.create_customer(json!({ "name": "Pipeline Daily", "owner_id": rep.user_id })).await;
+    let mut ids = Vec::new();
+    for (i, (amount, stage, owner)) in [
+        ("1000.00", "proposal", rep.user_id),
+        ("333.33", "proposal", rep.user_id),
+        ("500.00", "negotiation", other.user_id),
+        ("250.50", "qualification", rep.user_id),
+        ("75.25", "prospecting", other.user_id),
+        ("10.00", "prospecting", rep.user_id),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = json!({ "title": format!("o{i}"), "customer_id": c["id"], "amount": amount, "stage": stage, "owner_id": owner });
+        let (status, o) = read(m.post("/api/v1/opportunities", &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{o}");
+        ids.push(o["id"].as_i64().unwrap());
+    }
+    let patch = |id: i64, body: Value| {
+        let m = &m;
+        async move { m.patch(&format!("/api/v1/opportunities/{id}"), &body).await.status() }
+    };
+    // Through the API: a new stage (and its probability), a probability, an amount, an
+    // owner, a win, a deletion.
+    assert_eq!(patch(ids[0], json!({ "stage": "negotiation" })).await, StatusCode::OK);
+    assert_eq!(patch(ids[1], json!({ "probability": 85 })).await, StatusCode::OK);
+    assert_eq!(patch(ids[2], json!({ "amount": "650.00" })).await, StatusCode::OK);
+    assert_eq!(patch(ids[3], json!({ "owner_id": other.user_id })).await, StatusCode::OK);
+    assert_eq!(patch(ids[4], json!({ "stage": "won" })).await, StatusCode::OK);
+    assert_eq!(m.delete(&format!("/api/v1/opportunities/{}", ids[5])).await.status(), StatusCode::NO_CONTENT);
+    // By statements: two amounts at once, an owner taken away, one removed outright.
+    opportunity::Entity::update_many()
+        .col_expr(opportunity::Column::AmountCents, Expr::value(12_345_i64))
+        .filter(opportunity::Column::Id.is_in([ids[1], ids[2]]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    opportunity::Entity::update_many()
+        .col_expr(opportunity::Column::OwnerId, Expr::value(Option::<i64>::None))
+        .filter(opportunity::Column::Id.eq(ids[3]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    opportunity::Entity::delete_by_id(ids[4]).exec(&app.db).await.unwrap();
+
+    let scan = format!("?customer_id={}", c["id"]);
+    for (s, query) in [(&m, String::new()), (&m, format!("?owner_id={}", rep.user_id)), (&rep, String::new())] {
+        let and = if query.is_empty() { scan.clone() } else { format!("{query}&customer_id={}", c["id"]) };
+        assert_eq!(pipeline(s, &query).await, pipeline(s, &and).await, "{query}");
+    }
+    assert_eq!(pipeline(&other, "").await, pipeline(&other, &scan).await, "the other rep's own");
+    let (_, d) = read(m.get("/api/v1/analytics/dashboard").await).await;
+    assert_eq!(d["pipeline"], pipeline(&m, &scan).await, "the dashboard's pipeline");
+    // By hand: o0 in negotiation at 70%; o1 (123.45 at 85%) in proposal; o2 (123.45) in
+    // negotiation at 70% (1 123.45 × 0.7 = 786.415, rounded half up); o3 in qualification
+    // without an owner; o4 gone; o5 deleted.
+    let rows = pipeline(&m, "").await;
+    assert_eq!(
+        rows[3],
+        json!({ "stage": "negotiation", "count": 2, "total_amount": "1123.45", "weighted_amount": "786.42" })
+    );
+    assert_eq!(rows[0]["count"], 0, "o5 deleted, o4 won then removed");
+    assert_eq!(rows[4]["count"], 0);
+    assert_eq!(pipeline(&rep, "").await[1]["count"], 0, "o3 no longer the rep's");
+}
+
+db_tests!(new_customers_follow_every_change, service_figures_follow_every_change, the_pipeline_follows_every_change);

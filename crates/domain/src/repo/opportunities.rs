@@ -113,6 +113,9 @@ pub async fn list(
 }
 
 /// Per stage: count, total amount and probability-weighted amount (cents × percent).
+/// Unfiltered (but for the owner), from the sums the database keeps by stage and owner
+/// (`opportunity_pipeline`, migration `m20261207_000026_opportunity_pipeline`); filtered,
+/// from the opportunities.
 ///
 /// # Errors
 /// Database failures.
@@ -123,6 +126,21 @@ pub async fn pipeline(
 ) -> Result<Vec<(String, i64, i64, i64)>, DbErr> {
     use opportunity::Column as C;
     use sea_orm::sea_query::{Expr, ExprTrait};
+    let OpportunityFilter { q, stage, owner_id, customer_id, close_from, close_to, amount_from, amount_to } = f;
+    let unfiltered = q.is_none()
+        && stage.is_none()
+        && customer_id.is_none()
+        && close_from.is_none()
+        && close_to.is_none()
+        && amount_from.is_none()
+        && amount_to.is_none();
+    if unfiltered {
+        match (owner, *owner_id) {
+            // Two different owners: nothing, which the opportunities tell.
+            (Some(a), Some(b)) if a != b => {}
+            (a, b) => return kept_pipeline(db, a.or(b)).await,
+        }
+    }
     // The database sums; Rust never loads the opportunities themselves. `COUNT(*)`, not
     // of the id, which the index does not hold: PostgreSQL then reads the index alone.
     let backend = db.get_database_backend();
@@ -138,4 +156,28 @@ pub async fn pipeline(
         .all(db)
         .await
         .map(|rows| rows.into_iter().map(|(s, n, t, w)| (s, n, t.unwrap_or(0), w.unwrap_or(0))).collect())
+}
+
+/// [`pipeline`] from `opportunity_pipeline`, optionally of one owner.
+async fn kept_pipeline(db: &impl ConnectionTrait, owner: Option<i64>) -> Result<Vec<(String, i64, i64, i64)>, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let backend = db.get_database_backend();
+    let mut q = Query::select();
+    q.column(Alias::new("stage"))
+        .from(Alias::new("opportunity_pipeline"))
+        .add_group_by([Expr::col(Alias::new("stage"))]);
+    for c in ["opportunities", "amount_cents", "weighted"] {
+        q.expr_as(repo::sum_i64(Expr::col(Alias::new(c)), backend), Alias::new(c));
+    }
+    if let Some(o) = owner {
+        q.and_where(Expr::col(Alias::new("owner_id")).eq(o));
+    }
+    let mut out = Vec::new();
+    for r in db.query_all_raw(backend.build(&q)).await? {
+        let n: i64 = r.try_get("", "opportunities")?;
+        if n > 0 {
+            out.push((r.try_get("", "stage")?, n, r.try_get("", "amount_cents")?, r.try_get("", "weighted")?));
+        }
+    }
+    Ok(out)
 }
