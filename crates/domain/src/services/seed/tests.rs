@@ -126,10 +126,10 @@ async fn seeded_sales_rollups_equal_the_orders_for_whole_and_partial_months() {
     );
 }
 
-/// The daily counts the triggers keep (and, on SQLite, the seed's deferred insert adds)
-/// equal the seeded customers and requests, by day and by owner.
+/// The daily counts and pipeline sums the triggers keep (and, on SQLite, the seed's
+/// deferred insert adds) equal the seeded customers, requests and opportunities.
 #[tokio::test]
-async fn seeded_daily_counts_equal_the_customers_and_requests() {
+async fn seeded_counts_equal_the_customers_requests_and_opportunities() {
     use crate::entities::service_request;
     use crate::repo::daily_counts::{self, ServiceSums};
     use std::collections::BTreeMap;
@@ -159,4 +159,15 @@ async fn seeded_daily_counts_equal_the_customers_and_requests() {
     }
     assert!(want.resolved > 0 && want.rated > 0, "the seed resolves and rates requests");
     assert_eq!(daily_counts::service(&db, from, to).await.expect("sums"), want);
+    // The pipeline: kept by stage and owner (unfiltered) against summed from the
+    // opportunities (filtered by an amount every one of them has).
+    use crate::repo::opportunities::{OpportunityFilter, pipeline};
+    let every = OpportunityFilter { amount_from: Some(i64::MIN), ..Default::default() };
+    for owner in [None, owner] {
+        let mut kept = pipeline(&db, &OpportunityFilter::default(), owner).await.expect("kept");
+        let mut summed = pipeline(&db, &every, owner).await.expect("summed");
+        (kept.sort(), summed.sort());
+        assert!(!summed.is_empty(), "the seed makes opportunities");
+        assert_eq!(kept, summed, "owner {owner:?}");
+    }
 }
