@@ -15,8 +15,8 @@
 //!   and deletes by row triggers that fire only when a counted column changes.
 //! - MySQL: row triggers.
 //!
-//! `owner_id` 0 stands for "no owner" (part of the primary key). Rows
-//! whose counts went back to zero stay; they add nothing.
+//! `owner_id` 0 stands for "no owner" (part of the primary key). Rows whose counts went
+//! back to zero stay; they add nothing.
 
 mod mysql;
 mod postgres;
@@ -66,8 +66,8 @@ fn count(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).big_integer().not_null().take()
 }
 
-/// The statements that create the triggers, and the backfill from the rows already
-/// there, on each database.
+/// On each database: the statements that create the triggers and fill the counts from
+/// the rows already there (`up`), and those that drop the triggers (`down`).
 fn sql(backend: DbBackend) -> (&'static [&'static str], &'static [&'static str]) {
     match backend {
         DbBackend::Postgres => (postgres::UP, postgres::DOWN),

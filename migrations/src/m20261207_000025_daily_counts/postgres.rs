@@ -10,7 +10,7 @@ macro_rules! seconds {
     };
 }
 
-/// Adds the rows of `$rows` to the service days.
+/// Adds the rows that `$select` (a `SELECT` or `VALUES`) gives to the service days.
 macro_rules! service_add {
     ($($select:tt)*) => {
         concat!(
