@@ -3,13 +3,15 @@
 //! creates, imports, moves in time, owner changes, stage and amount changes, deletions,
 //! resolutions, ratings and reopenings — through the API and by statements straight to
 //! the tables, one row or many at a time — they still equal a count of the rows
-//! themselves, for whole and partial months.
+//! themselves, for whole and partial months; and so do the counts that the migrations fill
+//! from the rows.
 
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 use rapport_domain::Role;
 use rapport_domain::entities::{customer, opportunity, service_request};
+use rapport_migrations::{Migrator, MigratorTrait};
 use rapport_tests::{Session, TestApp, db_tests, read};
 use reqwest::{Method, StatusCode};
 use sea_orm::sea_query::Expr;
@@ -19,6 +21,18 @@ use serde_json::{Value, json};
 fn t(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
 }
+
+/// Migrates down through `name` and up again, so that the migration fills the counts
+/// from the rows as they are now.
+async fn refill(app: &TestApp, name: &str) {
+    let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let at = names.iter().position(|n| n == name).unwrap();
+    Migrator::down(&app.db, Some(u32::try_from(names.len() - at).unwrap())).await.unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+}
+
+/// The two ways the counts are made: kept by the triggers, then filled by the migration.
+const PASSES: [&str; 2] = ["kept", "filled"];
 
 async fn dashboard(s: &Session<'_>, from: &str, to: &str) -> Value {
     let (status, d) = read(s.get(&format!("/api/v1/analytics/dashboard?from={from}&to={to}")).await).await;
@@ -103,20 +117,27 @@ async fn new_customers_follow_every_change(app: TestApp) {
     // Removed outright.
     customer::Entity::delete_by_id(ids[0]).exec(&app.db).await.unwrap();
 
-    for (from, to) in [("2026-01-01", "2027-01-01"), ("2026-01-15", "2026-03-16"), ("2026-02-01", "2026-02-04")] {
-        let expected = customers_from_scratch(&app, from, to, None).await;
-        assert_eq!(dashboard(&m, from, to).await["new_customers_by_month"], expected, "{from}..{to}");
-        for s in [&rep, &other] {
-            let expected = customers_from_scratch(&app, from, to, Some(s.user_id)).await;
-            assert_eq!(dashboard(s, from, to).await["new_customers_by_month"], expected, "{from}..{to} own");
+    for pass in PASSES {
+        if pass == "filled" {
+            refill(&app, "m20261207_000025_daily_counts").await;
         }
+        let periods = [("2026-01-01", "2027-01-01"), ("2026-01-15", "2026-03-16"), ("2026-02-01", "2026-02-04")];
+        for (from, to) in periods {
+            let expected = customers_from_scratch(&app, from, to, None).await;
+            assert_eq!(dashboard(&m, from, to).await["new_customers_by_month"], expected, "{pass} {from}..{to}");
+            for s in [&rep, &other] {
+                let expected = customers_from_scratch(&app, from, to, Some(s.user_id)).await;
+                let got = &dashboard(s, from, to).await["new_customers_by_month"];
+                assert_eq!(got, &expected, "{pass} {from}..{to} own");
+            }
+        }
+        let whole = dashboard(&m, "2026-01-01", "2026-12-01").await;
+        assert_eq!(
+            whole["new_customers_by_month"],
+            json!([{ "month": "2026-01", "count": 2 }, { "month": "2026-02", "count": 3 }, { "month": "2026-03", "count": 1 }]),
+            "{pass}, by hand: Daily 1 and 2; Daily 3 and two imports; Daily 5 (Daily 0 is gone, Daily 4 deleted)"
+        );
     }
-    let whole = dashboard(&m, "2026-01-01", "2026-12-01").await;
-    assert_eq!(
-        whole["new_customers_by_month"],
-        json!([{ "month": "2026-01", "count": 2 }, { "month": "2026-02", "count": 3 }, { "month": "2026-03", "count": 1 }]),
-        "by hand: Daily 1 and 2; Daily 3 and two imports; Daily 5 (Daily 0 is gone, Daily 4 deleted)"
-    );
 }
 
 /// The service glance of `[from, to)` counted from the requests themselves (whole-second
@@ -191,16 +212,23 @@ async fn service_figures_follow_every_change(app: TestApp) {
     set_request(&app, &ids[2..3], later).await;
     service_request::Entity::delete_by_id(ids[3]).exec(&app.db).await.unwrap();
 
-    for (from, to) in [("2026-01-01", "2027-01-01"), ("2026-01-10", "2026-02-02"), ("2026-02-02", "2026-03-01")] {
-        let expected = glance_from_scratch(&app, from, to).await;
-        assert_eq!(dashboard(&m, from, to).await["service"], expected, "{from}..{to}");
+    for pass in PASSES {
+        if pass == "filled" {
+            refill(&app, "m20261207_000025_daily_counts").await;
+        }
+        let periods = [("2026-01-01", "2027-01-01"), ("2026-01-10", "2026-02-02"), ("2026-02-02", "2026-03-01")];
+        for (from, to) in periods {
+            let expected = glance_from_scratch(&app, from, to).await;
+            assert_eq!(dashboard(&m, from, to).await["service"], expected, "{pass} {from}..{to}");
+        }
+        // By hand, the whole year: r0 resolved in 3 600 s and rated 3; r1 reopened, rated 5;
+        // r2 resolved in 99 000 s (27.5 h), rated 2; r3 gone; r1, r4 and r5 open and overdue.
+        assert_eq!(
+            dashboard(&m, "2026-01-01", "2027-01-01").await["service"],
+            json!({ "open": 3, "overdue": 3, "avg_resolution_seconds": 51300.0, "csat_average": 10.0 / 3.0 }),
+            "{pass}"
+        );
     }
-    // By hand, the whole year: r0 resolved in 3 600 s and rated 3; r1 reopened, rated 5;
-    // r2 resolved in 99 000 s (27.5 h), rated 2; r3 gone; r1, r4 and r5 open and overdue.
-    assert_eq!(
-        dashboard(&m, "2026-01-01", "2027-01-01").await["service"],
-        json!({ "open": 3, "overdue": 3, "avg_resolution_seconds": 51300.0, "csat_average": 10.0 / 3.0 })
-    );
     // A sales user's glance counts their customers' requests from the requests themselves.
     let rep = app.login_as(Role::Sales).await;
     assert_eq!(dashboard(&rep, "2026-01-01", "2027-01-01").await["service"]["open"], 0);
@@ -263,25 +291,30 @@ async fn the_pipeline_follows_every_change(app: TestApp) {
         .unwrap();
     opportunity::Entity::delete_by_id(ids[4]).exec(&app.db).await.unwrap();
 
-    let scan = format!("?customer_id={}", c["id"]);
-    for (s, query) in [(&m, String::new()), (&m, format!("?owner_id={}", rep.user_id)), (&rep, String::new())] {
-        let and = if query.is_empty() { scan.clone() } else { format!("{query}&customer_id={}", c["id"]) };
-        assert_eq!(pipeline(s, &query).await, pipeline(s, &and).await, "{query}");
+    for pass in PASSES {
+        if pass == "filled" {
+            refill(&app, "m20261207_000026_opportunity_pipeline").await;
+        }
+        let scan = format!("?customer_id={}", c["id"]);
+        for (s, query) in [(&m, String::new()), (&m, format!("?owner_id={}", rep.user_id)), (&rep, String::new())] {
+            let and = if query.is_empty() { scan.clone() } else { format!("{query}&customer_id={}", c["id"]) };
+            assert_eq!(pipeline(s, &query).await, pipeline(s, &and).await, "{pass} {query}");
+        }
+        assert_eq!(pipeline(&other, "").await, pipeline(&other, &scan).await, "{pass}: the other rep's own");
+        let (_, d) = read(m.get("/api/v1/analytics/dashboard").await).await;
+        assert_eq!(d["pipeline"], pipeline(&m, &scan).await, "{pass}: the dashboard's pipeline");
+        // By hand: o0 in negotiation at 70%; o1 (123.45 at 85%) in proposal; o2 (123.45) in
+        // negotiation at 70% (1 123.45 × 0.7 = 786.415, rounded half up); o3 in qualification
+        // without an owner; o4 gone; o5 deleted.
+        let rows = pipeline(&m, "").await;
+        assert_eq!(
+            rows[3],
+            json!({ "stage": "negotiation", "count": 2, "total_amount": "1123.45", "weighted_amount": "786.42" })
+        );
+        assert_eq!(rows[0]["count"], 0, "o5 deleted, o4 won then removed");
+        assert_eq!(rows[4]["count"], 0);
+        assert_eq!(pipeline(&rep, "").await[1]["count"], 0, "{pass}: o3 no longer the rep's");
     }
-    assert_eq!(pipeline(&other, "").await, pipeline(&other, &scan).await, "the other rep's own");
-    let (_, d) = read(m.get("/api/v1/analytics/dashboard").await).await;
-    assert_eq!(d["pipeline"], pipeline(&m, &scan).await, "the dashboard's pipeline");
-    // By hand: o0 in negotiation at 70%; o1 (123.45 at 85%) in proposal; o2 (123.45) in
-    // negotiation at 70% (1 123.45 × 0.7 = 786.415, rounded half up); o3 in qualification
-    // without an owner; o4 gone; o5 deleted.
-    let rows = pipeline(&m, "").await;
-    assert_eq!(
-        rows[3],
-        json!({ "stage": "negotiation", "count": 2, "total_amount": "1123.45", "weighted_amount": "786.42" })
-    );
-    assert_eq!(rows[0]["count"], 0, "o5 deleted, o4 won then removed");
-    assert_eq!(rows[4]["count"], 0);
-    assert_eq!(pipeline(&rep, "").await[1]["count"], 0, "o3 no longer the rep's");
 }
 
 db_tests!(new_customers_follow_every_change, service_figures_follow_every_change, the_pipeline_follows_every_change);

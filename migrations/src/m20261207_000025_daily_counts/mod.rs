@@ -66,15 +66,25 @@ fn count(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).big_integer().not_null().take()
 }
 
-/// On each database: the statements that create the triggers and fill the counts from
-/// the rows already there (`up`), and those that drop the triggers (`down`).
-fn sql(backend: DbBackend) -> (&'static [&'static str], &'static [&'static str]) {
+/// On each database, the statements that create the triggers and fill the counts from
+/// the rows already there.
+fn up_sql(backend: DbBackend) -> &'static [&'static str] {
     match backend {
-        DbBackend::Postgres => (postgres::UP, postgres::DOWN),
-        DbBackend::MySql => (mysql::UP, mysql::DOWN),
-        _ => (sqlite::UP, sqlite::DOWN),
+        DbBackend::Postgres => postgres::UP,
+        DbBackend::MySql => mysql::UP,
+        _ => sqlite::UP,
     }
 }
+
+/// The triggers with their tables, in the order `down` drops them.
+const TRIGGERS: [(&str, &str); 6] = [
+    ("service_daily_ad", "service_requests"),
+    ("service_daily_au", "service_requests"),
+    ("service_daily_ai", "service_requests"),
+    ("customers_daily_ad", "customers"),
+    ("customers_daily_au", "customers"),
+    ("customers_daily_ai", "customers"),
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -106,7 +116,7 @@ impl MigrationTrait for Migration {
         let cols = ["status", "request_date", "due_at"];
         m.create_index(crate::util::index(ServiceRequests::Table, OPEN_INDEX, &cols)).await?;
         let db = m.get_connection();
-        for statement in sql(m.get_database_backend()).0 {
+        for statement in up_sql(m.get_database_backend()) {
             db.execute_unprepared(statement).await?;
         }
         Ok(())
@@ -114,8 +124,15 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
-        for statement in sql(m.get_database_backend()).1 {
-            db.execute_unprepared(statement).await?;
+        let postgres = m.get_database_backend() == DbBackend::Postgres;
+        for (trigger, table) in TRIGGERS {
+            let on = if postgres { format!(" ON {table}") } else { String::new() };
+            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {trigger}{on}")).await?;
+        }
+        if postgres {
+            for function in postgres::FUNCTIONS {
+                db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS {function}()")).await?;
+            }
         }
         m.drop_index(Index::drop().name(OPEN_INDEX).table(ServiceRequests::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(ServiceDaily::Table).to_owned()).await?;

@@ -91,15 +91,6 @@ pub(super) const UP: &[&str] = &[
     ),
 ];
 
-pub(super) const DOWN: &[&str] = &[
-    "DROP TRIGGER IF EXISTS service_daily_ad ON service_requests",
-    "DROP TRIGGER IF EXISTS service_daily_au ON service_requests",
-    "DROP TRIGGER IF EXISTS service_daily_ai ON service_requests",
-    "DROP TRIGGER IF EXISTS customers_daily_ad ON customers",
-    "DROP TRIGGER IF EXISTS customers_daily_au ON customers",
-    "DROP TRIGGER IF EXISTS customers_daily_ai ON customers",
-    "DROP FUNCTION IF EXISTS service_daily_change()",
-    "DROP FUNCTION IF EXISTS service_daily_insert()",
-    "DROP FUNCTION IF EXISTS customers_daily_change()",
-    "DROP FUNCTION IF EXISTS customers_daily_insert()",
-];
+/// Dropped after the triggers.
+pub(super) const FUNCTIONS: &[&str] =
+    &["service_daily_change", "service_daily_insert", "customers_daily_change", "customers_daily_insert"];

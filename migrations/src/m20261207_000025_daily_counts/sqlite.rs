@@ -90,12 +90,3 @@ pub(super) const UP: &[&str] = &[
      coalesce(sum(unixepoch(resolved_at) - unixepoch(request_date)), 0), count(rating), coalesce(sum(rating), 0) \
      FROM service_requests WHERE resolved_at IS NOT NULL OR rating IS NOT NULL GROUP BY 1",
 ];
-
-pub(super) const DOWN: &[&str] = &[
-    "DROP TRIGGER IF EXISTS service_daily_ad",
-    "DROP TRIGGER IF EXISTS service_daily_au",
-    "DROP TRIGGER IF EXISTS service_daily_ai",
-    "DROP TRIGGER IF EXISTS customers_daily_ad",
-    "DROP TRIGGER IF EXISTS customers_daily_au",
-    "DROP TRIGGER IF EXISTS customers_daily_ai",
-];
