@@ -66,14 +66,39 @@ fn count(name: impl IntoIden) -> ColumnDef {
     ColumnDef::new(name).big_integer().not_null().take()
 }
 
-/// On each database, the statements that create the triggers and fill the counts from
-/// the rows already there.
-fn up_sql(backend: DbBackend) -> &'static [&'static str] {
+/// On each database, the statements that create the triggers.
+fn triggers(backend: DbBackend) -> &'static [&'static str] {
     match backend {
         DbBackend::Postgres => postgres::UP,
         DbBackend::MySql => mysql::UP,
         _ => sqlite::UP,
     }
+}
+
+/// The statements that fill the counts from the rows already there: `day(column)` is the
+/// day of a timestamp and `seconds` the whole seconds from `request_date` to
+/// `resolved_at`, as the triggers of each database count them.
+fn backfill(backend: DbBackend) -> [String; 2] {
+    let (day, seconds): (fn(&str) -> String, &str) = match backend {
+        DbBackend::Postgres => {
+            (|c| format!("{c}::date"), "trunc(EXTRACT(EPOCH FROM (resolved_at - request_date)))::bigint")
+        }
+        DbBackend::MySql => (|c| format!("DATE({c})"), "TIMESTAMPDIFF(SECOND, request_date, resolved_at)"),
+        _ => (|c| format!("date({c})"), "unixepoch(resolved_at) - unixepoch(request_date)"),
+    };
+    [
+        format!(
+            "INSERT INTO customers_daily (day, owner_id, customers) SELECT {}, COALESCE(owner_id, 0), COUNT(*) \
+             FROM customers WHERE deleted_at IS NULL GROUP BY 1, 2",
+            day("created_at")
+        ),
+        format!(
+            "INSERT INTO service_daily (day, resolved, resolution_seconds, rated, rating_sum) \
+             SELECT {}, COUNT(resolved_at), COALESCE(SUM({seconds}), 0), COUNT(rating), COALESCE(SUM(rating), 0) \
+             FROM service_requests WHERE resolved_at IS NOT NULL OR rating IS NOT NULL GROUP BY 1",
+            day("request_date")
+        ),
+    ]
 }
 
 /// The triggers with their tables, in the order `down` drops them.
@@ -116,8 +141,12 @@ impl MigrationTrait for Migration {
         let cols = ["status", "request_date", "due_at"];
         m.create_index(crate::util::index(ServiceRequests::Table, OPEN_INDEX, &cols)).await?;
         let db = m.get_connection();
-        for statement in up_sql(m.get_database_backend()) {
+        let backend = m.get_database_backend();
+        for statement in triggers(backend) {
             db.execute_unprepared(statement).await?;
+        }
+        for statement in backfill(backend) {
+            db.execute_unprepared(&statement).await?;
         }
         Ok(())
     }

@@ -84,10 +84,4 @@ pub(super) const UP: &[&str] = &[
         service_subtract!(),
         " END IF; END"
     ),
-    "INSERT INTO customers_daily (day, owner_id, customers) \
-     SELECT DATE(created_at), COALESCE(owner_id, 0), COUNT(*) FROM customers WHERE deleted_at IS NULL GROUP BY 1, 2",
-    "INSERT INTO service_daily (day, resolved, resolution_seconds, rated, rating_sum) \
-     SELECT DATE(request_date), COUNT(resolved_at), \
-     COALESCE(SUM(TIMESTAMPDIFF(SECOND, request_date, resolved_at)), 0), COUNT(rating), COALESCE(SUM(rating), 0) \
-     FROM service_requests WHERE resolved_at IS NOT NULL OR rating IS NOT NULL GROUP BY 1",
 ];

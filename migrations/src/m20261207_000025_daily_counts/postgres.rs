@@ -80,15 +80,6 @@ pub(super) const UP: &[&str] = &[
      OR NEW.rating IS NOT NULL)) EXECUTE FUNCTION service_daily_change()",
     "CREATE TRIGGER service_daily_ad AFTER DELETE ON service_requests FOR EACH ROW \
      WHEN (OLD.resolved_at IS NOT NULL OR OLD.rating IS NOT NULL) EXECUTE FUNCTION service_daily_change()",
-    "INSERT INTO customers_daily (day, owner_id, customers) \
-     SELECT created_at::date, COALESCE(owner_id, 0), count(*) FROM customers WHERE deleted_at IS NULL GROUP BY 1, 2",
-    concat!(
-        "INSERT INTO service_daily (day, resolved, resolution_seconds, rated, rating_sum) ",
-        "SELECT request_date::date, count(resolved_at), COALESCE(sum(",
-        seconds!(""),
-        "), 0), count(rating), COALESCE(sum(rating), 0) FROM service_requests ",
-        "WHERE resolved_at IS NOT NULL OR rating IS NOT NULL GROUP BY 1"
-    ),
 ];
 
 /// Dropped after the triggers.

@@ -83,10 +83,4 @@ pub(super) const UP: &[&str] = &[
         service_subtract!(),
         " END"
     ),
-    "INSERT INTO customers_daily (day, owner_id, customers) \
-     SELECT date(created_at), coalesce(owner_id, 0), count(*) FROM customers WHERE deleted_at IS NULL GROUP BY 1, 2",
-    "INSERT INTO service_daily (day, resolved, resolution_seconds, rated, rating_sum) \
-     SELECT date(request_date), count(resolved_at), \
-     coalesce(sum(unixepoch(resolved_at) - unixepoch(request_date)), 0), count(rating), coalesce(sum(rating), 0) \
-     FROM service_requests WHERE resolved_at IS NOT NULL OR rating IS NOT NULL GROUP BY 1",
 ];
