@@ -28,6 +28,7 @@ mod m20261207_000023_customer_search_exact;
 mod m20261207_000024_customer_search_deferred;
 mod m20261207_000025_daily_counts;
 mod m20261207_000026_opportunity_pipeline;
+mod m20261208_000027_customers_by_owner;
 mod util;
 
 /// Every migration of Rapport, oldest first.
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_customer_search_deferred::Migration),
             Box::new(m20261207_000025_daily_counts::Migration),
             Box::new(m20261207_000026_opportunity_pipeline::Migration),
+            Box::new(m20261208_000027_customers_by_owner::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
-//! The dashboard's new customers and service figures come from daily counts, and the
-//! pipeline from sums by stage and owner, that the database keeps by triggers. After
-//! creates, imports, moves in time, owner changes, stage and amount changes, deletions,
-//! resolutions, ratings and reopenings — through the API and by statements straight to
+//! The dashboard's new customers and service figures come from daily counts, the
+//! pipeline from sums by stage and owner, and the customer list's totals from counts by
+//! owner, that the database keeps by triggers. After creates, imports, moves in time,
+//! owner changes, stage and amount changes, deletions, resolutions, ratings and reopenings — through the API and by statements straight to
 //! the tables, one row or many at a time — they still equal a count of the rows
 //! themselves, for whole and partial months; and so do the counts that the migrations fill
 //! from the rows.
@@ -54,6 +54,21 @@ async fn customers_from_scratch(app: &TestApp, from: &str, to: &str, owner: Opti
         }
     }
     months.into_iter().map(|(month, count)| json!({ "month": month, "count": count })).collect()
+}
+
+/// The live customers, or one owner's, counted from the customers themselves.
+async fn live_customers(app: &TestApp, owner: Option<i64>) -> u64 {
+    let all = customer::Entity::find().all(&app.db).await.unwrap();
+    all.iter().filter(|c| c.deleted_at.is_none() && owner.is_none_or(|o| c.owner_id == Some(o))).count() as u64
+}
+
+/// The `total` of a page of the customer list: one customer a page, so that the page
+/// alone does not tell it.
+async fn list_total(s: &Session<'_>, path: &str) -> u64 {
+    let (status, page) = read(s.get(path).await).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(1), "{page}");
+    page["total"].as_u64().unwrap()
 }
 
 async fn set_created(app: &TestApp, ids: &[i64], at: &str) {
@@ -130,6 +145,14 @@ async fn new_customers_follow_every_change(app: TestApp) {
                 let got = &dashboard(s, from, to).await["new_customers_by_month"];
                 assert_eq!(got, &expected, "{pass} {from}..{to} own");
             }
+        }
+        let others = format!("/api/v1/customers?per_page=1&owner_id={}", other.user_id);
+        for (s, path, owner) in [
+            (&m, "/api/v1/customers?per_page=1", None),
+            (&m, others.as_str(), Some(other.user_id)),
+            (&rep, "/api/v1/customers?per_page=1", Some(rep.user_id)),
+        ] {
+            assert_eq!(list_total(s, path).await, live_customers(&app, owner).await, "{pass} {path}");
         }
         let whole = dashboard(&m, "2026-01-01", "2026-12-01").await;
         assert_eq!(

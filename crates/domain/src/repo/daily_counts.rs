@@ -1,7 +1,7 @@
-//! The daily counts the database keeps by triggers (migration
-//! `m20261207_000025_daily_counts`): live customers by the day they were created and
-//! their owner (0 for none), and the resolutions and ratings of service requests by the
-//! day they were made.
+//! The counts the database keeps by triggers (migrations `m20261207_000025_daily_counts`
+//! and `m20261208_000027_customers_by_owner`): live customers by the day they were
+//! created and their owner (0 for none), live customers by owner, and the resolutions and
+//! ratings of service requests by the day they were made.
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -45,6 +45,26 @@ pub async fn new_customers(
         }
     }
     Ok(out)
+}
+
+/// The live customers, or one owner's (0 for those without an owner), from the counts by
+/// owner (migration `m20261208_000027_customers_by_owner`).
+///
+/// # Errors
+/// Database failures.
+pub async fn live_customers(db: &impl ConnectionTrait, owner: Option<i64>) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let mut q = Query::select();
+    q.expr_as(sum_i64(Expr::col(Alias::new("customers")), backend), Alias::new("n"))
+        .from(Alias::new("customers_by_owner"));
+    if let Some(o) = owner {
+        q.and_where(Expr::col(Alias::new("owner_id")).eq(o));
+    }
+    let n: Option<i64> = match rows(db, &q).await?.into_iter().next() {
+        Some(r) => r.try_get("", "n")?,
+        None => None,
+    };
+    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
 }
 
 /// The resolutions and ratings of the requests made in a period.

@@ -1,13 +1,14 @@
-//! Customers inserted in bulk, indexed for the search and counted by day once at the end
-//! instead of row by row (SQLite; migrations `m20261207_000024_customer_search_deferred`
-//! and `m20261207_000025_daily_counts`).
+//! Customers inserted in bulk, indexed for the search and counted by day and by owner once
+//! at the end instead of row by row (SQLite; migrations
+//! `m20261207_000024_customer_search_deferred`, `m20261207_000025_daily_counts` and
+//! `m20261208_000027_customers_by_owner`).
 
 use std::ops::RangeInclusive;
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 
-/// The search's indexing and the daily counts (`customers_daily`) put off, within one
-/// transaction, for the customers it inserts: the insert triggers skip them while the
+/// The search's indexing and the counts (`customers_daily`, `customers_by_owner`) put
+/// off, within one transaction, for the customers it inserts: the insert triggers skip them while the
 /// row of `customer_search_deferred` is there, and [`Deferred::index`] indexes and counts
 /// them with a statement each and removes the row. No other connection sees the row:
 /// SQLite has one writer at a time, and a rolled-back transaction takes the row with it.
@@ -67,6 +68,11 @@ impl Deferred {
                          WHERE id BETWEEN ? AND ? AND deleted_at IS NULL GROUP BY 1, 2 \
                          ON CONFLICT (day, owner_id) DO UPDATE SET customers = customers + excluded.customers";
             txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, count, values())).await?;
+            let by_owner = "INSERT INTO customers_by_owner (owner_id, customers) \
+                            SELECT coalesce(owner_id, 0), count(*) FROM customers \
+                            WHERE id BETWEEN ? AND ? AND deleted_at IS NULL GROUP BY 1 \
+                            ON CONFLICT (owner_id) DO UPDATE SET customers = customers + excluded.customers";
+            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, by_owner, values())).await?;
         }
         txn.execute_unprepared("DELETE FROM customer_search_deferred").await?;
         Ok(())

@@ -54,6 +54,29 @@ impl CustomerFilter {
             && created_to.is_none()
             && rfm_segment.is_none()
     }
+
+    /// Whose live customers the list selects when it has no condition but an owner:
+    /// `Some(None)` everyone's, `Some(Some(owner))` one owner's (`owner` being the
+    /// record-level scope). `None` when other conditions (or two different owners) leave
+    /// the rows to be counted.
+    fn whose(&self, owner: Option<i64>) -> Option<Option<i64>> {
+        let Self { q, city, email, owner_id, tag, birthday_month, created_from, created_to, rfm_segment } = self;
+        let conditions = q.is_some()
+            || city.is_some()
+            || email.is_some()
+            || tag.is_some()
+            || birthday_month.is_some()
+            || created_from.is_some()
+            || created_to.is_some()
+            || rfm_segment.is_some();
+        // The counts keep customers without an owner under 0, which no user has.
+        match (owner, *owner_id) {
+            _ if conditions => None,
+            (None, None) => Some(None),
+            (Some(o), None) | (None, Some(o)) => (o > 0).then_some(Some(o)),
+            (Some(a), Some(b)) => (a == b && a > 0).then_some(Some(a)),
+        }
+    }
 }
 
 /// The live customers `f` selects (of `owner`'s, when given), a search reached as
@@ -144,15 +167,18 @@ pub async fn list(
 ) -> Result<(Vec<customer::Model>, Option<u64>, Option<Cursor>)> {
     let backend = db.get_database_backend();
     let Some(needle) = f.q.as_deref().map(str::to_lowercase) else {
-        return repo::paged(
-            db,
-            filtered(f, owner, backend, Plan::Fetch, None),
-            FIELDS,
-            customer::Column::Id,
-            keys,
-            paging,
-        )
-        .await;
+        let select = filtered(f, owner, backend, Plan::Fetch, None);
+        if let (&Paging::Offset { page, per_page, count: true }, Some(whose)) = (paging, f.whose(owner)) {
+            // The total from the counts by owner rather than from the rows.
+            let uncounted = Paging::Offset { page, per_page, count: false };
+            let (rows, _, next) = repo::paged(db, select, FIELDS, customer::Column::Id, keys, &uncounted).await?;
+            let total = match repo::total_from_page(page, per_page, rows.len()) {
+                Some(total) => total,
+                None => repo::daily_counts::live_customers(db, whose).await?,
+            };
+            return Ok((rows, Some(total), next));
+        }
+        return repo::paged(db, select, FIELDS, customer::Column::Id, keys, paging).await;
     };
     if backend != DbBackend::Postgres {
         return search(db, f, owner, &needle, keys, paging).await;

@@ -144,8 +144,11 @@ async fn seeded_counts_equal_the_customers_requests_and_opportunities() {
         for c in customers.iter().filter(|c| c.deleted_at.is_none() && owner.is_none_or(|o| c.owner_id == Some(o))) {
             *want.entry(c.created_at.date()).or_default() += 1;
         }
+        let live: i64 = want.values().sum();
         let got = daily_counts::new_customers(&db, from, to, owner).await.expect("counts");
         assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "owner {owner:?}");
+        let by_owner = daily_counts::live_customers(&db, owner).await.expect("by owner");
+        assert_eq!(i64::try_from(by_owner).expect("a count"), live, "owner {owner:?}");
     }
     let mut want = ServiceSums::default();
     for r in service_request::Entity::find().all(&db).await.expect("requests") {
