@@ -68,6 +68,31 @@ async fn recommendations_follow_lift_on_a_fixture(app: TestApp) {
         .await;
     let rep = app.login_as(Role::Sales).await;
     assert_problem(rep.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
+    // Only products on sale are recommended; a link from one no longer on sale still names it.
+    assert_eq!(
+        (&recs[0]["sku"], &recs[0]["name"], &recs[0]["price"]),
+        (&json!("CUP"), &json!("Cups"), &json!("10.00"))
+    );
+    let all = format!("{path}?min_orders=1");
+    let ids = |recs: &Value| -> Vec<i64> {
+        recs.as_array().unwrap().iter().map(|r| r["product_id"].as_i64().unwrap()).collect()
+    };
+    let on_sale = |id: i64, on: bool| {
+        let m = &m;
+        async move {
+            let res = m.patch(&format!("/api/v1/products/{id}"), &json!({ "active": on })).await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+    };
+    on_sale(kettle, false).await;
+    assert_eq!(ids(&read(m.get(&all).await).await.1), vec![cups], "kettle is not on sale");
+    on_sale(kettle, true).await;
+    assert_eq!(m.delete(&format!("/api/v1/products/{tea}")).await.status(), StatusCode::NO_CONTENT);
+    let (_, recs) = read(m.get(&all).await).await;
+    assert_eq!(ids(&recs), vec![cups, kettle]);
+    assert_eq!(recs[1]["reason"], "often bought with Tea", "{recs}");
+    assert_eq!(m.delete(&format!("/api/v1/products/{cups}")).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(ids(&read(m.get(&all).await).await.1), vec![kettle], "cups are deleted");
 }
 
 async fn links_by_the_same_customer_count_with_their_own_lift(app: TestApp) {

@@ -9,12 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Statement,
 };
 
-use crate::entities::{customer_product as cp, customer_product_pair as pair, product_customer_stats as stats};
+use crate::entities::customer_product as cp;
 use crate::repo::batch::upsert_add;
 use crate::repo::counters;
+use crate::repo::json_rows::json_rows;
 
 /// The counter holding the number of customers who bought any product.
 pub const CUSTOMERS_COUNTER: &str = "customers_with_products";
@@ -159,52 +160,11 @@ impl Counts {
 /// # Errors
 /// Database failures.
 pub async fn bought_by(db: &impl ConnectionTrait, customer_id: i64) -> Result<BTreeSet<i64>, DbErr> {
-    let rows: Vec<i64> = cp::Entity::find()
+    let q = cp::Entity::find()
         .select_only()
         .column(cp::Column::ProductId)
         .filter(cp::Column::CustomerId.eq(customer_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Pairs that involve any of these products, bought by at least `min_customers` customers.
-///
-/// # Errors
-/// Database failures.
-pub async fn pairs_with(
-    db: &impl ConnectionTrait,
-    products: &[i64],
-    min_customers: i64,
-) -> Result<Vec<pair::Model>, DbErr> {
-    let mut out = Vec::new();
-    for chunk in products.chunks(200) {
-        out.extend(
-            pair::Entity::find()
-                .filter(
-                    Condition::any()
-                        .add(pair::Column::ProductA.is_in(chunk.iter().copied()))
-                        .add(pair::Column::ProductB.is_in(chunk.iter().copied())),
-                )
-                .filter(pair::Column::Customers.gte(min_customers))
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
-/// How many customers bought each of these products.
-///
-/// # Errors
-/// Database failures.
-pub async fn customer_counts(db: &impl ConnectionTrait, products: &[i64]) -> Result<HashMap<i64, i64>, DbErr> {
-    let mut out = HashMap::new();
-    for chunk in products.chunks(500) {
-        for s in stats::Entity::find().filter(stats::Column::ProductId.is_in(chunk.iter().copied())).all(db).await? {
-            out.insert(s.product_id, s.customers);
-        }
-    }
-    Ok(out)
+        .into_query();
+    let rows: Vec<(i64,)> = json_rows(db, q, &["product_id"]).await?;
+    Ok(rows.into_iter().map(|(p,)| p).collect())
 }

@@ -11,6 +11,7 @@ pub mod customer_search;
 pub mod customer_stats;
 pub mod customers;
 pub mod daily_counts;
+pub mod json_rows;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;

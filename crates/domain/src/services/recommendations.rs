@@ -7,12 +7,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use rapport_analytics::recommend::{self, Cooccurrence, Kind, PairCount, Recommendation};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-use crate::entities::product;
 use crate::error::{DomainError, Result};
 use crate::money::from_cents;
+use crate::repo::product_pairs::ProductCounts;
 use crate::repo::{counters, customer_products, product_pairs as repo};
 use crate::{Action, Actor};
 
@@ -61,7 +61,7 @@ pub struct ProductRecommendation {
 
 fn enrich(
     recs: Vec<Recommendation>,
-    names: &HashMap<i64, product::Model>,
+    names: &HashMap<i64, ProductCounts>,
     together: &HashMap<(Kind, i64, i64), i64>,
 ) -> Vec<ProductRecommendation> {
     recs.into_iter()
@@ -110,31 +110,23 @@ async fn recommend_for(
         return Err(DomainError::invalid("min_customers", "must be at least 1"));
     }
     let basket_ids: Vec<i64> = basket.iter().copied().collect();
-    let order_pairs: Vec<PairCount> = repo::pairs_with(db, &basket_ids, min.orders)
-        .await?
-        .into_iter()
-        .map(|p| PairCount { a: p.product_a, b: p.product_b, together: p.orders })
-        .collect();
-    let customer_pairs: Vec<PairCount> = customer_products::pairs_with(db, &basket_ids, min.customers)
-        .await?
-        .into_iter()
-        .map(|p| PairCount { a: p.product_a, b: p.product_b, together: p.customers })
-        .collect();
+    let basket_ids = &basket_ids;
+    let pairs = |table, count, min| async move {
+        let rows = repo::pairs_with(db, table, count, basket_ids, min).await?;
+        Ok::<_, DomainError>(rows.into_iter().map(|(a, b, together)| PairCount { a, b, together }).collect::<Vec<_>>())
+    };
+    let order_pairs = pairs("product_pairs", "orders", min.orders).await?;
+    let customer_pairs = pairs("customer_product_pairs", "customers", min.customers).await?;
     let mut ids: BTreeSet<i64> = basket.clone();
     ids.extend(order_pairs.iter().chain(&customer_pairs).flat_map(|p| [p.a, p.b]));
     let ids: Vec<i64> = ids.into_iter().collect();
-    let order_counts = repo::order_counts(db, &ids).await?;
-    let customer_counts = customer_products::customer_counts(db, &ids).await?;
-    let orders = counters::value(db, repo::ORDERS_COUNTER).await?;
-    let customers = counters::value(db, customer_products::CUSTOMERS_COUNTER).await?;
-    let mut products: HashMap<i64, product::Model> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in product::Entity::find().filter(product::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
-            products.insert(p.id, p);
-        }
-    }
-    let allowed: BTreeSet<i64> =
-        products.values().filter(|p| p.active && p.deleted_at.is_none()).map(|p| p.id).collect();
+    let products: HashMap<i64, ProductCounts> =
+        repo::with_counts(db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let [orders, customers] =
+        counters::values(db, [repo::ORDERS_COUNTER, customer_products::CUSTOMERS_COUNTER]).await?;
+    let order_counts: HashMap<i64, i64> = products.values().map(|p| (p.id, p.orders)).collect();
+    let customer_counts: HashMap<i64, i64> = products.values().map(|p| (p.id, p.customers)).collect();
+    let allowed: BTreeSet<i64> = products.values().filter(|p| p.live).map(|p| p.id).collect();
     let sources = [
         Cooccurrence { kind: Kind::SameOrder, pairs: &order_pairs, counts: &order_counts, total: orders },
         Cooccurrence { kind: Kind::SameCustomer, pairs: &customer_pairs, counts: &customer_counts, total: customers },
