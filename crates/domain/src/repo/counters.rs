@@ -52,15 +52,6 @@ pub async fn value(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> 
     Ok(counter::Entity::find_by_id(name.to_owned()).one(db).await?.map_or(0, |c| c.value))
 }
 
-/// The values of several counters (0 for those not there yet), in one statement.
-///
-/// # Errors
-/// Database failures.
-pub async fn values<const N: usize>(db: &impl ConnectionTrait, names: [&str; N]) -> Result<[i64; N], DbErr> {
-    let rows = counter::Entity::find().filter(counter::Column::Name.is_in(names)).all(db).await?;
-    Ok(names.map(|name| rows.iter().find(|c| c.name == name).map_or(0, |c| c.value)))
-}
-
 /// Sets the counter `name` to `value`, creating it.
 ///
 /// # Errors

@@ -9,13 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use crate::entities::customer_product as cp;
 use crate::repo::batch::upsert_add;
 use crate::repo::counters;
-use crate::repo::json_rows::json_rows;
 
 /// The counter holding the number of customers who bought any product.
 pub const CUSTOMERS_COUNTER: &str = "customers_with_products";
@@ -153,18 +152,4 @@ impl Counts {
         }
         Ok(())
     }
-}
-
-/// The products a customer bought (orders not cancelled).
-///
-/// # Errors
-/// Database failures.
-pub async fn bought_by(db: &impl ConnectionTrait, customer_id: i64) -> Result<BTreeSet<i64>, DbErr> {
-    let q = cp::Entity::find()
-        .select_only()
-        .column(cp::Column::ProductId)
-        .filter(cp::Column::CustomerId.eq(customer_id))
-        .into_query();
-    let rows: Vec<(i64,)> = json_rows(db, q, &["product_id"]).await?;
-    Ok(rows.into_iter().map(|(p,)| p).collect())
 }

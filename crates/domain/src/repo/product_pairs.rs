@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query, TableRef};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict, Query, SelectStatement, TableRef};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -10,7 +10,8 @@ use sea_orm::{
 use crate::entities::{order_line, product_order_stats as stats, product_pair as pair};
 use crate::repo::batch::upsert_add;
 use crate::repo::counters;
-use crate::repo::json_rows::json_rows;
+use crate::repo::customer_products::CUSTOMERS_COUNTER;
+use crate::repo::json_rows::{json_rows, json_texts, parse};
 
 /// The counter holding the number of orders that count for co-occurrence.
 pub const ORDERS_COUNTER: &str = "orders_with_products";
@@ -69,35 +70,105 @@ pub async fn products_of_order(db: &impl ConnectionTrait, order_id: i64) -> Resu
     Ok(rows.into_iter().flatten().collect::<BTreeSet<_>>().into_iter().collect())
 }
 
-/// The pairs of `table` (`product_pairs` or `customer_product_pairs`) with exactly one
-/// product in `basket` and at least `min` in their `count` column: (product_a,
-/// product_b, count), in no order. Pairs with both products in the basket recommend
-/// nothing and are left out (of a large basket read in parts, those across two parts
-/// may come back).
+/// The products recommendations start from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basket {
+    /// What a customer bought (`customer_products`).
+    Customer(i64),
+    /// One product.
+    Product(i64),
+}
+
+impl Basket {
+    /// `column IN (the basket)`.
+    fn holds(self, column: &str) -> Expr {
+        let col = Expr::col(Alias::new(column));
+        match self {
+            Basket::Customer(id) => col.in_subquery(
+                Query::select()
+                    .column(Alias::new("product_id"))
+                    .from(Alias::new("customer_products"))
+                    .and_where(Expr::col(Alias::new("customer_id")).eq(id))
+                    .to_owned(),
+            ),
+            Basket::Product(id) => col.eq(id),
+        }
+    }
+
+    /// The pairs of `table` (`product_pairs` or `customer_product_pairs`) with exactly
+    /// one product in the basket and at least `min` in their `count` column: (product_a,
+    /// product_b, count). Pairs with both products in the basket recommend nothing.
+    fn pairs(self, table: &str, count: &str, min: i64) -> SelectStatement {
+        Query::select()
+            .columns([Alias::new("product_a"), Alias::new("product_b"), Alias::new(count)])
+            .from(Alias::new(table))
+            .cond_where(Condition::any().add(self.holds("product_a")).add(self.holds("product_b")))
+            .cond_where(Condition::all().add(self.holds("product_a")).add(self.holds("product_b")).not())
+            .and_where(Expr::col(Alias::new(count)).gte(min))
+            .to_owned()
+    }
+}
+
+/// What recommendations start from, read in one statement: the basket, the pairs that
+/// link it to other products in the same orders (at least `min_orders` of them) and by
+/// the same customers (at least `min_customers`), and the totals (orders and customers
+/// that count).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Links {
+    pub basket: BTreeSet<i64>,
+    /// (product_a, product_b, orders), in no order.
+    pub order_pairs: Vec<(i64, i64, i64)>,
+    /// (product_a, product_b, customers), in no order.
+    pub customer_pairs: Vec<(i64, i64, i64)>,
+    pub orders: i64,
+    pub customers: i64,
+}
+
+/// The [`Links`] of a basket.
 ///
 /// # Errors
 /// Database failures.
-pub async fn pairs_with(
+pub async fn links(
     db: &impl ConnectionTrait,
-    table: &str,
-    count: &str,
-    basket: &[i64],
-    min: i64,
-) -> Result<Vec<(i64, i64, i64)>, DbErr> {
-    let col = |name: &str| Expr::col(Alias::new(name));
-    let mut out = Vec::new();
-    for part in basket.chunks(200) {
-        let within = |name: &str| col(name).is_in(part.iter().copied());
-        let q = Query::select()
-            .columns([Alias::new("product_a"), Alias::new("product_b"), Alias::new(count)])
-            .from(Alias::new(table))
-            .cond_where(Condition::any().add(within("product_a")).add(within("product_b")))
-            .cond_where(Condition::all().add(within("product_a")).add(within("product_b")).not())
-            .and_where(col(count).gte(min))
+    basket: Basket,
+    min_orders: i64,
+    min_customers: i64,
+) -> Result<Links, DbErr> {
+    let counters = Query::select()
+        .columns([Alias::new("name"), Alias::new("value")])
+        .from(Alias::new("counters"))
+        .and_where(Expr::col(Alias::new("name")).is_in([ORDERS_COUNTER, CUSTOMERS_COUNTER]))
+        .to_owned();
+    let mut parts = vec![
+        (basket.pairs("product_pairs", "orders", min_orders), &["product_a", "product_b", "orders"][..]),
+        (
+            basket.pairs("customer_product_pairs", "customers", min_customers),
+            &["product_a", "product_b", "customers"][..],
+        ),
+        (counters, &["name", "value"][..]),
+    ];
+    if let Basket::Customer(id) = basket {
+        let bought = Query::select()
+            .column(Alias::new("product_id"))
+            .from(Alias::new("customer_products"))
+            .and_where(Expr::col(Alias::new("customer_id")).eq(id))
             .to_owned();
-        out.extend(json_rows::<(i64, i64, i64)>(db, q, &["product_a", "product_b", count]).await?);
+        parts.push((bought, &["product_id"][..]));
     }
-    Ok(out)
+    let texts = json_texts(db, parts).await?;
+    let counters: Vec<(String, i64)> = parse(texts[2].as_deref())?;
+    let counter = |name: &str| counters.iter().find(|(n, _)| n == name).map_or(0, |(_, v)| *v);
+    let basket = match basket {
+        Basket::Customer(_) => parse::<(i64,)>(texts[3].as_deref())?.into_iter().map(|(p,)| p).collect(),
+        Basket::Product(id) => BTreeSet::from([id]),
+    };
+    Ok(Links {
+        basket,
+        order_pairs: parse(texts[0].as_deref())?,
+        customer_pairs: parse(texts[1].as_deref())?,
+        orders: counter(ORDERS_COUNTER),
+        customers: counter(CUSTOMERS_COUNTER),
+    })
 }
 
 /// A product as recommendations show it, with how many orders and customers hold it.

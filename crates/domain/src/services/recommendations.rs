@@ -1,7 +1,9 @@
 //! Personal product recommendations and related products, from the co-occurrence
 //! counts that orders keep up to date (no self-join of order lines per request): in
 //! the same order (`product_pairs`) and by the same customer (`customer_product_pairs`).
-//! Each candidate takes its strongest link of either kind.
+//! Each candidate takes its strongest link of either kind. A request reads the basket,
+//! its links and the totals in one statement, and the products they name with their
+//! counts in a second (`repo::product_pairs::links`, `with_counts`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,8 +14,7 @@ use serde::Serialize;
 
 use crate::error::{DomainError, Result};
 use crate::money::from_cents;
-use crate::repo::product_pairs::ProductCounts;
-use crate::repo::{counters, customer_products, product_pairs as repo};
+use crate::repo::product_pairs::{self as repo, Basket, ProductCounts};
 use crate::{Action, Actor};
 
 /// Pairs seen in fewer orders than this are ignored: one coincidence is no pattern.
@@ -96,7 +97,7 @@ fn enrich(
 
 async fn recommend_for(
     db: &impl ConnectionTrait,
-    basket: BTreeSet<i64>,
+    basket: Basket,
     limit: u64,
     min: MinSupport,
 ) -> Result<Vec<ProductRecommendation>> {
@@ -109,21 +110,18 @@ async fn recommend_for(
     if min.customers < 1 {
         return Err(DomainError::invalid("min_customers", "must be at least 1"));
     }
-    let basket_ids: Vec<i64> = basket.iter().copied().collect();
-    let basket_ids = &basket_ids;
-    let pairs = |table, count, min| async move {
-        let rows = repo::pairs_with(db, table, count, basket_ids, min).await?;
-        Ok::<_, DomainError>(rows.into_iter().map(|(a, b, together)| PairCount { a, b, together }).collect::<Vec<_>>())
+    let links = repo::links(db, basket, min.orders, min.customers).await?;
+    let pairs = |rows: Vec<(i64, i64, i64)>| -> Vec<PairCount> {
+        rows.into_iter().map(|(a, b, together)| PairCount { a, b, together }).collect()
     };
-    let order_pairs = pairs("product_pairs", "orders", min.orders).await?;
-    let customer_pairs = pairs("customer_product_pairs", "customers", min.customers).await?;
+    let (order_pairs, customer_pairs) = (pairs(links.order_pairs), pairs(links.customer_pairs));
+    let basket = links.basket;
     let mut ids: BTreeSet<i64> = basket.clone();
     ids.extend(order_pairs.iter().chain(&customer_pairs).flat_map(|p| [p.a, p.b]));
     let ids: Vec<i64> = ids.into_iter().collect();
     let products: HashMap<i64, ProductCounts> =
         repo::with_counts(db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
-    let [orders, customers] =
-        counters::values(db, [repo::ORDERS_COUNTER, customer_products::CUSTOMERS_COUNTER]).await?;
+    let (orders, customers) = (links.orders, links.customers);
     let order_counts: HashMap<i64, i64> = products.values().map(|p| (p.id, p.orders)).collect();
     let customer_counts: HashMap<i64, i64> = products.values().map(|p| (p.id, p.customers)).collect();
     let allowed: BTreeSet<i64> = products.values().filter(|p| p.live).map(|p| p.id).collect();
@@ -149,8 +147,7 @@ pub async fn for_customer(
     min: MinSupport,
 ) -> Result<Vec<ProductRecommendation>> {
     crate::services::customers::get(db, actor, customer_id).await?;
-    let basket = customer_products::bought_by(db, customer_id).await?;
-    recommend_for(db, basket, limit, min).await
+    recommend_for(db, Basket::Customer(customer_id), limit, min).await
 }
 
 /// Products often bought with this one (in its orders or by its buyers).
@@ -166,5 +163,5 @@ pub async fn related(
 ) -> Result<Vec<ProductRecommendation>> {
     actor.require(Action::ProductsRead)?;
     crate::services::products::get(db, actor, product_id).await?;
-    recommend_for(db, BTreeSet::from([product_id]), limit, min).await
+    recommend_for(db, Basket::Product(product_id), limit, min).await
 }
